@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from egide.api import api
+
+urlpatterns = [
+    path("", include("egide.public.urls")),
+    path("", include("egide.organisations.urls")),
+    path("compte/", include("egide.accounts.urls")),
+    path("audit/", include("egide.core.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "egide.core.views.forbidden"
+handler404 = "egide.core.views.not_found"

@@ -1,0 +1,97 @@
+"""Roles and the capabilities they grant.
+
+A role is a named set of capabilities within a trust zone. Adding a role (the enforcement
+and steering roles come later) is one entry in `Role` and one in `ROLE_SPECS`; code checks
+capabilities, never role names.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from egide.core.access import AUDIT_VIEW
+
+
+class Zone(models.TextChoices):
+    PROTECTION = "protection", _("protection")
+    OBSERVATORY = "observatory", _("observatoire")
+    PLATFORM = "platform", _("plateforme")
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("intervenant·e social·e")
+    CASE_SUPERVISOR = "case_supervisor", _("responsable de l'accompagnement")
+    ORG_ADMIN = "org_admin", _("administrateur·rice de l'organisation")
+    ACSE_COORDINATOR = "acse_coordinator", _("coordination Ac.Sé")
+    NATIONAL_COORDINATOR = "national_coordinator", _("coordination nationale")
+    STATISTICIAN = "statistician", _("statisticien·ne de l'observatoire")
+    RAPPORTEUR = "rapporteur", _("rapporteur national (lecture seule)")
+    PLATFORM_ADMIN = "platform_admin", _("administration technique")
+
+
+class Cap:
+    """Capability names, so that a typo is an AttributeError rather than a silent denial."""
+
+    DIRECTORY_VIEW = "directory.view"
+    ORGANISATION_EDIT_OWN = "organisation.edit_own"
+    ORGANISATION_EDIT_ANY = "organisation.edit_any"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_IMPORT = "organisation.import"
+    ORGANISATION_EXPORT = "organisation.export"
+    CONFIDENTIAL_ADDRESS_VIEW_ANY = "organisation.view_confidential_address_any"
+    MEMBERS_VIEW_OWN = "members.view_own"
+    AUDIT_VIEW = AUDIT_VIEW
+    API_TOKENS = "account.api_tokens"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    zone: Zone
+    capabilities: frozenset[str]
+    reads_victim_data: bool
+
+
+_EVERYONE = {Cap.DIRECTORY_VIEW, Cap.API_TOKENS}
+
+ROLE_SPECS: dict[Role, RoleSpec] = {
+    Role.CASEWORKER: RoleSpec(Zone.PROTECTION, frozenset(_EVERYONE), reads_victim_data=True),
+    Role.CASE_SUPERVISOR: RoleSpec(
+        Zone.PROTECTION, frozenset(_EVERYONE | {Cap.MEMBERS_VIEW_OWN}), reads_victim_data=True
+    ),
+    Role.ORG_ADMIN: RoleSpec(
+        Zone.PROTECTION,
+        frozenset(_EVERYONE | {Cap.ORGANISATION_EDIT_OWN, Cap.MEMBERS_VIEW_OWN}),
+        reads_victim_data=False,
+    ),
+    Role.ACSE_COORDINATOR: RoleSpec(
+        Zone.PROTECTION,
+        frozenset(_EVERYONE | {Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY}),
+        reads_victim_data=True,
+    ),
+    Role.NATIONAL_COORDINATOR: RoleSpec(
+        Zone.OBSERVATORY,
+        frozenset(
+            _EVERYONE
+            | {
+                Cap.ORGANISATION_EDIT_ANY,
+                Cap.ORGANISATION_CREATE,
+                Cap.ORGANISATION_IMPORT,
+                Cap.ORGANISATION_EXPORT,
+                Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY,
+            }
+        ),
+        reads_victim_data=False,
+    ),
+    Role.STATISTICIAN: RoleSpec(
+        Zone.OBSERVATORY, frozenset(_EVERYONE | {Cap.ORGANISATION_EXPORT}), reads_victim_data=False
+    ),
+    Role.RAPPORTEUR: RoleSpec(Zone.OBSERVATORY, frozenset(_EVERYONE), reads_victim_data=False),
+    Role.PLATFORM_ADMIN: RoleSpec(
+        Zone.PLATFORM, frozenset(_EVERYONE | {Cap.AUDIT_VIEW}), reads_victim_data=False
+    ),
+}
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_SPECS[Role(role)].capabilities

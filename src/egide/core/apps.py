@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "egide.core"
+    label = "core"
+    verbose_name = "Noyau"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from egide.core.geo.loader import load_geography_after_migrate
+
+        post_migrate.connect(load_geography_after_migrate, sender=self)

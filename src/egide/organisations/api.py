@@ -1,0 +1,5 @@
+"""API of the directory: see `egide.api`. Filled in by the directory slice."""
+
+from ninja import Router
+
+router = Router()
