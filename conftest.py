@@ -1,16 +1,36 @@
 """Fixtures shared by every test: users per role, organisations, an API client."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from egide.accounts.models import Membership, User
 from egide.accounts.roles import Role
+from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
 from egide.organisations.tests.factories import OrganisationFactory
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _audit_table_can_be_emptied_after_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let Django empty the append-only audit table between transactional tests.
+
+    Transactional tests (live server, raw SQL) end with a flush that deletes every row;
+    the triggers are lifted for that flush only and are in place while the test runs.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    install_append_only_triggers(connection)
+    yield
+    remove_append_only_triggers(connection)
 
 
 @pytest.fixture
@@ -21,7 +41,9 @@ def make_user(db: Any) -> Callable[..., User]:
     def make(role: str | Role | None = None, organisation: Any = None, email: str | None = None) -> User:
         counter["n"] += 1
         user = User.objects.create_user(
-            email or f"user{counter['n']}-{role or 'none'}@example.org", PASSWORD, full_name=f"Utilisateur {counter['n']}"
+            email or f"user{counter['n']}-{role or 'none'}@example.org",
+            PASSWORD,
+            full_name=f"Utilisateur {counter['n']}",
         )
         if role is not None:
             Membership.objects.create(user=user, organisation=organisation or OrganisationFactory(), role=str(role))

@@ -4,36 +4,15 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-SQLITE = [
-    "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
-    "CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
-]
-POSTGRESQL = [
-    "CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit trail is append-only'; END; $$ LANGUAGE plpgsql;",
-    "CREATE TRIGGER core_auditevent_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON core_auditevent "
-    "FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only();",
-]
-DROP = {
-    "sqlite": ["DROP TRIGGER core_auditevent_no_update;", "DROP TRIGGER core_auditevent_no_delete;"],
-    "postgresql": [
-        "DROP TRIGGER core_auditevent_no_change ON core_auditevent;",
-        "DROP FUNCTION core_auditevent_append_only();",
-    ],
-}
+from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
 
 
 def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE, "postgresql": POSTGRESQL}.get(vendor, []):
-        schema_editor.execute(statement)
+    install_append_only_triggers(schema_editor.connection)
 
 
 def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    for statement in DROP.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
+    remove_append_only_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

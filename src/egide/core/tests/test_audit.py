@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from egide.core.audit import record_event, verify_chain
+from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
 from egide.core.models import AuditEvent
 
 
@@ -15,15 +16,12 @@ def _append(n: int, actor: Any = None) -> None:
 
 def _tamper(sql: str, params: list[Any]) -> None:
     """Change the table behind the application's back, as a database administrator could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_change")
+    remove_append_only_triggers(connection)
+    try:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_change")
-        else:
-            cursor.execute("DROP TRIGGER core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
-            cursor.execute(sql, params)
+    finally:
+        install_append_only_triggers(connection)
 
 
 @pytest.mark.django_db
