@@ -20,7 +20,8 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and hasattr(request, "session"):
+        token_auth = getattr(request, "egide_token_auth", False)
+        if request.user.is_authenticated and hasattr(request, "session") and not token_auth:
             started = request.session.get(LOGIN_AT)
             max_age: datetime.timedelta = settings.EGIDE_SESSION_MAX_AGE
             if started is None or timezone.now().timestamp() - started > max_age.total_seconds():

@@ -15,7 +15,7 @@ from egide.organisations.models import (
     OrganisationLanguage,
     OrganisationService,
 )
-from egide.organisations.vocabulary import Service
+from egide.organisations.vocabulary import AddressVisibility, Service
 
 # Fields whose values may be confidential: the audit keeps their names, never their values.
 CONFIDENTIAL_FIELDS = {"address", "postcode", "commune", "latitude", "longitude"}
@@ -35,8 +35,11 @@ class OrganisationData:
 def _search_text(org: Organisation) -> str:
     codes = OrganisationService.objects.filter(organisation=org).values_list("code", flat=True)
     services = " ".join(str(Service(code).label) for code in codes)
-    commune = org.commune.name if org.commune else ""
-    parts = [org.name, org.acronym, commune, org.departement.name, services]
+    # A confidential place must not be findable by searching for it: the commune only when the
+    # address is public, the département unless the organisation has no public location at all.
+    commune = org.commune.name if org.commune and org.address_is_public else ""
+    departement = "" if org.address_visibility == AddressVisibility.HIDDEN else org.departement.name
+    parts = [org.name, org.acronym, commune, departement, services]
     return fold(" ".join(parts))
 
 
@@ -67,13 +70,13 @@ def apply_organisation_data(org: Organisation, data: OrganisationData) -> list[s
 
     Runs inside the caller's transaction; the caller records the audit event.
     """
-    changed = [name for name, value in data.fields.items() if getattr(org, name) != value]
+    is_new = org.pk is None
+    changed = list(data.fields) if is_new else [n for n, v in data.fields.items() if getattr(org, n) != v]
     for name in changed:
         setattr(org, name, data.fields[name])
     if {"capacity_places", "capacity_free_places"} & set(changed):
         org.capacity_updated_at = timezone.now()
     _place(org)
-    is_new = org.pk is None
     if is_new or changed:
         org.save()
     if _replace_codes(org, OrganisationService, data.services):
