@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403  (settings modules extend one another)
-from .base import DATABASES
+from .base import DATABASES, VAR_DIR
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = os.environ.get("EGIDE_TEST_SQLITE", ":memory:")
@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EGIDE_REQUIRE_MFA = False
+
+# Tests use their own key file, never the demo's.
+os.environ.setdefault("EGIDE_KEY_FILE", str(VAR_DIR / "keys" / "test-keys.json"))

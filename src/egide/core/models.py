@@ -118,3 +118,20 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.departement_id})"
+
+
+class DataKey(models.Model):
+    """A per-record AES-256 key, stored only wrapped by a master key (see `egide.core.crypto`)."""
+
+    uid = models.UUIDField(unique=True, editable=False)
+    master_key_id = models.CharField(max_length=32, db_index=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clé de données")
+
+    def __str__(self) -> str:
+        return f"DataKey {self.uid} ({self.master_key_id})"
