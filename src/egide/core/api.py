@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-
 from ninja import NinjaAPI
 
 from egide.core.access import POLICY_ATTRIBUTE, RoutePolicy
@@ -20,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-class Problem(Exception):
+class Problem(Exception):  # noqa: N818  (an RFC 9457 "problem", not an error of the code)
     """An error answered as problem details (RFC 9457)."""
 
     def __init__(self, status: int, title: str, detail: str = "", **extensions: Any) -> None:
@@ -28,7 +27,9 @@ class Problem(Exception):
         self.status, self.title, self.detail, self.extensions = status, title, detail, extensions
 
 
-def problem_response(request: HttpRequest, status: int, title: str, detail: str = "", **ext: Any) -> HttpResponse:
+def problem_response(
+    request: HttpRequest, status: int, title: str, detail: str = "", **ext: Any
+) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status, "instance": request.path, **ext}
     if detail:
         body["detail"] = detail
