@@ -42,7 +42,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "egide.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,8 +143,10 @@ AXES_VERBOSE = False
 EGIDE_REQUIRE_MFA = os.environ.get("EGIDE_REQUIRE_MFA", "0") == "1"
 OTP_TOTP_ISSUER = "Égide"
 
+# French only until the English catalogue exists: a half-translated page (English dates in
+# a French interface) is worse than a consistent French one.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "src" / "egide" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

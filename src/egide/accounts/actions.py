@@ -57,19 +57,10 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> None:
         record_event("api_token.revoke", actor=acting_user, target=token)
 
 
-def do_start_totp_enrolment(user: User) -> TOTPDevice:
-    """Return the user's unconfirmed TOTP device, creating it if needed."""
+def do_enrol_totp(user: User, key: str) -> TOTPDevice:
+    """Replace the user's TOTP devices by a confirmed one with `key` (already checked)."""
     with transaction.atomic(durable=True):
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
-            record_event("mfa.enrolment_start", actor=user, target=user, kind=AuditKind.AUTH)
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="Application d'authentification", key=key, confirmed=True)
+        record_event("mfa.enrol", actor=user, target=user, kind=AuditKind.AUTH)
     return device
-
-
-def do_confirm_totp(user: User, device: TOTPDevice) -> None:
-    with transaction.atomic(durable=True):
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        record_event("mfa.enrolment_confirm", actor=user, target=user, kind=AuditKind.AUTH)

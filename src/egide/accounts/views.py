@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from egide.accounts import actions
 from egide.accounts.forms import ApiTokenForm, EmailAuthenticationForm, TotpForm
@@ -46,6 +48,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @route_policy(AUTHENTICATED)
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The personal space: memberships, what each role allows, and where to go next."""
     memberships = request.user.active_memberships()  # type: ignore[union-attr]
@@ -71,19 +74,39 @@ def _qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+PENDING_TOTP_KEY = "egide_pending_totp_key"
+
+
+def _pending_device(request: HttpRequest) -> TOTPDevice:
+    """Return an unsaved device whose secret waits in the session until a first code proves it."""
+    key = request.session.get(PENDING_TOTP_KEY)
+    if not key:
+        key = random_hex(20)
+        request.session[PENDING_TOTP_KEY] = key
+    return TOTPDevice(user=request.user, key=key, name="Application d'authentification")
+
+
+def _code_matches(device: TOTPDevice, token: str) -> bool:
+    checker = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return bool(checker.verify(int(token), tolerance=device.tolerance))
+
+
 @route_policy(AUTHENTICATED)
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP application: show the QR code, confirm with a first code."""
-    device = actions.do_start_totp_enrolment(request.user)  # type: ignore[arg-type]
+    device = _pending_device(request)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            actions.do_confirm_totp(request.user, device)  # type: ignore[arg-type]
-            otp_login(request, device)
+        if _code_matches(device, form.cleaned_data["token"]):
+            confirmed = actions.do_enrol_totp(request.user, device.key)  # type: ignore[arg-type]
+            del request.session[PENDING_TOTP_KEY]
+            otp_login(request, confirmed)
             messages.success(request, "La double authentification est activée.")
             return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", "Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
-    context: dict[str, Any] = {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": device.key, "next": request.GET.get("next", "")}
+    context: dict[str, Any] = {
+        "form": form, "qr_svg": _qr_svg(device.config_url), "secret": device.key, "next": request.GET.get("next", ""),
+    }
     return render(request, "accounts/mfa_setup.html", context)
 
 

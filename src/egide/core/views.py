@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from egide.core.access import AUDIT_VIEW, PUBLIC, capability, route_policy
 from egide.core.audit import verify_chain
@@ -7,6 +8,7 @@ from egide.core.models import AuditEvent
 
 
 @route_policy(capability(AUDIT_VIEW))
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Show the latest audit events and whether the chain holds."""
     events = AuditEvent.objects.order_by("-id")[:200]

@@ -1,0 +1,243 @@
+"""The authorization matrix: every route × every kind of caller, status and side effects.
+
+Routes are discovered from the URL resolver and the API, never listed by hand, so a new
+route that is missing from `EXPECTED` fails `test_every_route_is_in_the_matrix`, and one
+without a declared policy fails `test_every_route_declares_a_policy`. Each call is made by
+the anonymous public and by every role, both as a member of the organisation that owns
+the object and as a member of another organisation; each must get the expected status
+and leave the database exactly as it was.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from egide.accounts.actions import do_create_api_token
+from egide.accounts.models import Membership, User
+from egide.accounts.roles import Role
+from egide.api import api
+from egide.core.access import policy_of
+from egide.core.api import api_operations
+from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
+from egide.organisations.tests.factories import OrganisationFactory
+from egide.organisations.vocabulary import AddressVisibility, Kind, Service
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role | None  # None: anonymous
+    own: bool  # member of the organisation that owns the object under test
+
+    def __str__(self) -> str:
+        return ANONYMOUS if self.role is None else f"{self.role.value}@{'own' if self.own else 'other'}"
+
+
+CALLERS = [Caller(None, False)] + [Caller(role, own) for role in Role for own in (True, False)]
+
+# Expected status of a GET, then of a POST, for one caller.
+Rule = Callable[[Caller], tuple[int, int]]
+
+
+def everyone(get: int = 200, post: int = 405) -> Rule:
+    return lambda c: (get, post)
+
+
+def login_then(allowed: Callable[[Caller], bool], get: int = 200, post: int = 200, denied: int = 403) -> Rule:
+    """Anonymous callers are sent to the login page; others get `denied` unless allowed."""
+
+    def rule(c: Caller) -> tuple[int, int]:
+        if c.role is None:
+            return 302, 302
+        return (get, post) if allowed(c) else (denied, denied)
+
+    return rule
+
+
+def has_role(*roles: Role) -> Callable[[Caller], bool]:
+    return lambda c: c.role in roles
+
+
+def own_role(*roles: Role) -> Callable[[Caller], bool]:
+    return lambda c: c.own and c.role in roles
+
+
+ANY_ROLE: Callable[[Caller], bool] = lambda c: c.role is not None  # noqa: E731
+
+# A POST without data: forms answer 200 with their errors and must write nothing.
+EXPECTED: dict[str, Rule] = {
+    "public:home": everyone(),
+    "public:accessibility": everyone(),
+    "public:privacy": everyone(),
+    "organisations:map": everyone(),
+    "organisations:directory": everyone(),
+    "organisations:detail": everyone(),
+    "organisations:edit": login_then(
+        lambda c: own_role(Role.ORG_ADMIN)(c) or has_role(Role.NATIONAL_COORDINATOR)(c), denied=404
+    ),
+    "organisations:create": login_then(has_role(Role.NATIONAL_COORDINATOR)),
+    "organisations:import": login_then(has_role(Role.NATIONAL_COORDINATOR)),
+    # Without a file waiting in the session, the report and the confirmation send back to the upload.
+    "organisations:import_report": login_then(has_role(Role.NATIONAL_COORDINATOR), get=302, post=405),
+    "organisations:import_confirm": login_then(has_role(Role.NATIONAL_COORDINATOR), get=405, post=302),
+    "organisations:export": login_then(has_role(Role.NATIONAL_COORDINATOR, Role.STATISTICIAN), post=405),
+    "accounts:home": login_then(ANY_ROLE, post=405),
+    "accounts:login": lambda c: (200, 200) if c.role is None else (302, 302),
+    "accounts:logout": lambda c: (405, 302),
+    "accounts:mfa_setup": login_then(ANY_ROLE),
+    "accounts:mfa_verify": login_then(ANY_ROLE),
+    "accounts:api_tokens": login_then(ANY_ROLE),
+    # The token belongs to someone else: nobody may revoke it.
+    "accounts:api_token_revoke": lambda c: (302, 302) if c.role is None else (405, 404),
+    "core:audit_log": login_then(has_role(Role.PLATFORM_ADMIN), post=405),
+    # django-ninja's own documentation views answer any method; they only read.
+    "api:openapi-json": everyone(post=200),
+    "api:openapi-view": everyone(post=200),
+}
+API_EXPECTED: dict[str, Rule] = {
+    "GET /organisations/": everyone(),
+    "GET /organisations/markers": everyone(),
+    "GET /organisations/{organisation_id}": everyone(),
+    "GET /geo/departements": everyone(),
+    "GET /geo/departements/list": everyone(),
+    "GET /geo/communes": everyone(),
+}
+# Side effects that are the point of the route, not a leak: sessions, login bookkeeping.
+IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# Read-only reference data, large, with no write path: left out to keep the digest fast.
+REFERENCE_MODELS = {Region, Departement, Commune}
+
+
+def _url_patterns(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace or ""]))
+            yield from _url_patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = ":".join(filter(None, [namespace, p.name or ""]))
+            yield name, prefix + str(p.pattern), p.callback
+
+
+def site_routes() -> list[tuple[str, str, Any]]:
+    return [r for r in _url_patterns(get_resolver().url_patterns) if not r[0].startswith("api:") or r[0] in EXPECTED]
+
+
+def test_every_route_declares_a_policy() -> None:
+    undeclared = [name for name, _, view in site_routes() if policy_of(view) is None and not name.startswith("api:")]
+    assert undeclared == []
+    assert [f"{m} {p}" for m, p, f in api_operations(api) if not hasattr(f, "egide_policy")] == []
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    names = {name for name, _, _ in _url_patterns(get_resolver().url_patterns) if not name.startswith("api:")}
+    names |= {"api:openapi-json", "api:openapi-view"}
+    assert sorted(names - set(EXPECTED)) == [], "add the new routes to EXPECTED"
+    operations = {f"{m} {p}" for m, p, _ in api_operations(api)}
+    assert sorted(operations - set(API_EXPECTED)) == [], "add the new API operations to API_EXPECTED"
+
+
+@dataclass
+class World:
+    own: Any
+    other: Any
+    users: dict[str, User]
+    token_id: int
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    own = OrganisationFactory(
+        name="Foyer confidentiel", kind=Kind.SHELTER, address="1 rue Secrète",
+        address_visibility=AddressVisibility.DEPARTEMENT, services=[Service.LONG_TERM_SHELTER],
+    )
+    other = OrganisationFactory(name="Association voisine")
+    users: dict[str, User] = {}
+    for caller in CALLERS:
+        if caller.role is None:
+            continue
+        user = User.objects.create_user(f"{caller}@example.org".replace("@own", "-own").replace("@other", "-other"),
+                                        "matrix password 123", full_name=str(caller))
+        Membership.objects.create(user=user, organisation=own if caller.own else other, role=caller.role)
+        users[str(caller)] = user
+    stranger = User.objects.create_user("stranger@example.org", "matrix password 123", full_name="Tiers")
+    token, _ = do_create_api_token(stranger, name="tiers", days=30)
+    return World(own, other, users, token.pk)
+
+
+def _concrete(path: str, world: World) -> str:
+    values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk}
+    for key, value in values.items():
+        for converter in ("int", "str", ""):
+            path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))
+            path = path.replace(f"{{{key}}}", str(value))
+    assert "<" not in path and "{" not in path, f"no test value for a parameter of {path}"
+    return "/" + path.lstrip("^/").rstrip("$")
+
+
+def _snapshot() -> str:
+    """Digest every row of every table a route could write to."""
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.db_table in IGNORED_TABLES or model in REFERENCE_MODELS:
+            continue
+        qs = model._default_manager.order_by("pk")
+        if model is AuditEvent:
+            qs = qs.filter(kind=AuditKind.WRITE)
+        digest.update(model._meta.db_table.encode())
+        for row in qs.values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def _client(caller: Caller, world: World) -> Client:
+    client = Client()
+    if caller.role is not None:
+        client.force_login(world.users[str(caller)])
+        session = client.session
+        from django.utils import timezone
+
+        from egide.accounts.middleware import LOGIN_AT
+
+        session[LOGIN_AT] = timezone.now().timestamp()
+        session.save()
+    return client
+
+
+def _check(name: str, url: str, rule: Rule, world: World, methods: tuple[str, ...]) -> list[str]:
+    failures = []
+    for caller in CALLERS:
+        expected = dict(zip(("GET", "POST"), rule(caller), strict=True))
+        for method in methods:
+            client = _client(caller, world)
+            before = _snapshot()
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            if response.status_code != expected[method]:
+                failures.append(f"{method} {url} as {caller}: {response.status_code}, expected {expected[method]}")
+            if _snapshot() != before:
+                failures.append(f"{method} {url} as {caller} changed the database")
+    return failures
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_site_route(name: str, world: World) -> None:
+    paths = [path for n, path, _ in site_routes() if n == name]
+    if name.startswith("api:"):
+        paths = [p for n, p, _ in _url_patterns(get_resolver().url_patterns) if n == name]
+    assert paths, f"route {name} not found"
+    assert _check(name, _concrete(paths[0], world), EXPECTED[name], world, ("GET", "POST")) == []
+
+
+@pytest.mark.parametrize("operation", sorted(API_EXPECTED))
+def test_api_operation(operation: str, world: World) -> None:
+    method, path = operation.split(" ", 1)
+    url = "/api/v1" + _concrete(path, world)
+    if path == "/geo/communes":
+        url += "?q=paris"
+    assert _check(operation, url, API_EXPECTED[operation], world, (method,)) == []
