@@ -28,10 +28,44 @@ def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
     return problem_response(request, exc.status, exc.title, exc.detail, **exc.extensions)
 
 
+# French messages for pydantic's built-in checks, by error type; custom checks already speak French.
+_FRENCH_MESSAGES = {
+    "missing": "Paramètre obligatoire.",
+    "int_parsing": "Nombre entier attendu.",
+    "int_type": "Nombre entier attendu.",
+    "int_from_float": "Nombre entier attendu.",
+    "float_parsing": "Nombre attendu.",
+    "float_type": "Nombre attendu.",
+    "bool_parsing": "Valeur booléenne attendue (true ou false).",
+    "bool_type": "Valeur booléenne attendue (true ou false).",
+    "date_from_datetime_parsing": "Date attendue (AAAA-MM-JJ).",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "greater_than_equal": "La valeur doit être supérieure ou égale à {ge}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "string_too_short": "Au moins {min_length} caractère(s).",
+    "string_too_long": "Au plus {max_length} caractères.",
+    "string_pattern_mismatch": "Format invalide.",
+    "enum": "Valeur inconnue ; valeurs admises : {expected}.",
+    "literal_error": "Valeur inconnue ; valeurs admises : {expected}.",
+}
+
+
+def _french_message(error: dict[str, Any]) -> str:
+    template = _FRENCH_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    ctx = {k: str(v).replace(" or ", " ou ") for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except KeyError:
+        return str(error.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: list[dict[str, Any]] = [
-        {"champ": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
+        {"champ": ".".join(str(p) for p in e.get("loc", [])), "message": _french_message(e)} for e in exc.errors
     ]
     return problem_response(request, 422, "Paramètres invalides", "Corrigez les paramètres indiqués.", errors=errors)
 

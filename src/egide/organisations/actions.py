@@ -77,7 +77,8 @@ def apply_organisation_data(org: Organisation, data: OrganisationData) -> list[s
     if {"capacity_places", "capacity_free_places"} & set(changed):
         org.capacity_updated_at = timezone.now()
     _place(org)
-    if is_new or changed:
+    saved = is_new or bool(changed)
+    if saved:
         org.save()
     if _replace_codes(org, OrganisationService, data.services):
         changed.append("services")
@@ -86,9 +87,10 @@ def apply_organisation_data(org: Organisation, data: OrganisationData) -> list[s
     if _replace_codes(org, OrganisationLanguage, data.languages):
         changed.append("languages")
     search_text = _search_text(org)
-    if search_text != org.search_text:
-        Organisation.objects.filter(pk=org.pk).update(search_text=search_text)
-        org.search_text = search_text
+    if search_text != org.search_text or (changed and not saved):
+        # `updated_at` dates every change, code lists included: the API's ETag and Last-Modified rely on it.
+        org.search_text, org.updated_at = search_text, timezone.now()
+        Organisation.objects.filter(pk=org.pk).update(search_text=search_text, updated_at=org.updated_at)
     return changed
 
 

@@ -28,6 +28,18 @@ def _geometries() -> dict[str, dict[str, Any]]:
     return {f["properties"]["code"]: simplify_geometry(f["geometry"]) for f in collection["features"]}
 
 
+# Paris, Marseille and Lyon carry no postcode of their own: theirs are their arrondissements'.
+_CITY_OF_ARRONDISSEMENT = {"751": "75056", "132": "13055", "693": "69123"}
+
+
+def _city_postcodes(communes: list[dict[str, str]]) -> dict[str, str]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for c in communes:
+        if c["type"] == "ARM" and c["code_insee"][:3] in _CITY_OF_ARRONDISSEMENT:
+            found[_CITY_OF_ARRONDISSEMENT[c["code_insee"][:3]]].update(c["codes_postaux"].split())
+    return {code: " ".join(sorted(postcodes)) for code, postcodes in found.items()}
+
+
 def _float(value: str) -> float | None:
     return float(value) if value else None
 
@@ -57,11 +69,13 @@ def load_geography() -> dict[str, int]:
         )
     Departement.objects.bulk_create(departements, ignore_conflicts=True)
     known = {d.code for d in departements}
+    city_postcodes = _city_postcodes(communes)
     Commune.objects.bulk_create(
         [
             Commune(
                 code=c["code_insee"], name=c["nom"], search_name=fold(c["nom"]),
-                departement_id=c["departement"], postcodes=c["codes_postaux"],
+                departement_id=c["departement"],
+                postcodes=c["codes_postaux"] or city_postcodes.get(c["code_insee"], ""),
                 latitude=_float(c["latitude"]), longitude=_float(c["longitude"]),
                 population=int(c["population"] or 0),
             )
