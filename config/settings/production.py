@@ -29,7 +29,7 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "egide.core.static_storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = False
 EMAIL_BACKEND = os.environ.get("EGIDE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

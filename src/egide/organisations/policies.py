@@ -1,9 +1,52 @@
 """Who may do what to an organisation of the directory. Deny by default."""
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 from egide.accounts.roles import Cap
 from egide.organisations.models import Organisation
+from egide.organisations.vocabulary import AddressVisibility
+
+
+@dataclass(frozen=True)
+class LocationViewer:
+    """Whose confidential locations a viewer may see: every one, or those of their own organisations.
+
+    The one rule of "which location may this viewer see", as a test on one organisation
+    (`sees_exact`) and as the same test in SQL (`exact_condition`), so that the pages, which
+    work on model instances, and the API, which works on rows, cannot disagree.
+    """
+
+    sees_every_location: bool = False
+    member_of: frozenset[int] = frozenset()
+
+    def sees_exact(self, organisation_id: int, address_visibility: str) -> bool:
+        """Whether the exact location (address, commune, coordinates) may be shown."""
+        return (
+            address_visibility == AddressVisibility.PUBLIC
+            or self.sees_every_location
+            or organisation_id in self.member_of
+        )
+
+    def exact_condition(self) -> Q | None:
+        """Return the SQL form of `sees_exact`, or None when every location is visible."""
+        if self.sees_every_location:
+            return None
+        return Q(address_visibility=AddressVisibility.PUBLIC) | Q(pk__in=self.member_of)
+
+    def placed_condition(self) -> Q | None:
+        """Return the condition for at least the département to be visible, or None when all are."""
+        exact = self.exact_condition()
+        return None if exact is None else exact | Q(address_visibility=AddressVisibility.DEPARTEMENT)
+
+
+def location_viewer(user: Any) -> LocationViewer:
+    """Return what `user` may see of confidential locations."""
+    if not user.is_authenticated:
+        return LocationViewer()
+    return LocationViewer(user.has_capability(Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY), frozenset(user.organisation_ids()))
 
 
 def _is_member(user: Any, organisation: Organisation) -> bool:
@@ -12,11 +55,7 @@ def _is_member(user: Any, organisation: Organisation) -> bool:
 
 def can_view_confidential_location(user: Any, organisation: Organisation) -> bool:
     """A confidential address is seen by its own members and by national and Ac.Sé coordination."""
-    if organisation.address_is_public:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.has_capability(Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY) or _is_member(user, organisation)
+    return location_viewer(user).sees_exact(organisation.pk, organisation.address_visibility)
 
 
 def can_view_unpublished(user: Any, organisation: Organisation) -> bool:

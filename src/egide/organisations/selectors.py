@@ -1,9 +1,11 @@
 """Reads of the directory, always scoped to the acting user."""
 
+import datetime
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from egide.core.text import fold
@@ -85,6 +87,61 @@ def search_organisations(user: Any, filters: OrganisationFilters) -> QuerySet[Or
     return _with_relations(apply_filters(visible_organisations(user), filters)).order_by("name", "pk")
 
 
+def matching_organisations(user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
+    """Return the organisations `user` may find with `filters`, unordered and without related rows.
+
+    For reads that fetch columns (`values()`) and count. An organisation whose département
+    the viewer may not see is not found by its département either.
+    """
+    qs = apply_filters(visible_organisations(user), filters).order_by()
+    if filters.departement and (placed := policies.location_viewer(user).placed_condition()) is not None:
+        qs = qs.filter(placed)
+    return qs
+
+
+CODE_MODELS: dict[str, type[Any]] = {
+    "services": OrganisationService,
+    "exploitation_forms": OrganisationExploitationForm,
+    "languages": OrganisationLanguage,
+}
+
+
+def code_lists(
+    organisation_ids: Collection[int] | QuerySet[Any], tables: Collection[str] = tuple(CODE_MODELS)
+) -> dict[str, dict[int, list[str]]]:
+    """Return, per code table (`CODE_MODELS`), the sorted codes of each organisation.
+
+    `organisation_ids` is a list or a sub-query of ids. One query per table; none for an
+    empty list.
+    """
+    lists: dict[str, dict[int, list[str]]] = {name: {} for name in tables}
+    if not isinstance(organisation_ids, QuerySet) and not organisation_ids:
+        return lists
+    for name in tables:
+        rows = CODE_MODELS[name].objects.filter(organisation_id__in=organisation_ids).order_by("organisation_id", "code")
+        by_organisation = lists[name]
+        for organisation_id, code in rows.values_list("organisation_id", "code"):
+            by_organisation.setdefault(organisation_id, []).append(code)
+    return lists
+
+
+class DirectoryVersion(NamedTuple):
+    """Changes whenever an organisation is created, changed or deleted (see `directory_version`)."""
+
+    latest_change: datetime.datetime | None
+    organisations: int
+
+
+def directory_version() -> DirectoryVersion:
+    """Return the latest `updated_at` and the number of organisations, in one query.
+
+    Writes go through `actions.apply_organisation_data`, which stamps `updated_at` on every
+    change (code lists included); the count catches deletions.
+    """
+    found = Organisation.objects.order_by().aggregate(latest=Max("updated_at"), count=Count("pk"))
+    return DirectoryVersion(found["latest"], found["count"])
+
+
 def access_organisation(user: Any, organisation_id: int) -> Organisation:
     """Return an organisation the user may see, or 404 alike for missing and hidden ones."""
     try:
@@ -115,15 +172,40 @@ class Location:
     longitude: float | None
 
 
+# The columns `locate` reads, as named by `QuerySet.values()` on Organisation.
+LOCATION_FIELDS = (
+    "id", "address_visibility", "address", "postcode", "commune__name", "departement_id", "departement__name",
+    "latitude", "longitude",
+)
+
+
+def locate(viewer: policies.LocationViewer, row: Mapping[str, Any]) -> Location | None:
+    """Return the location this viewer may see of an organisation given as a row of `LOCATION_FIELDS`.
+
+    Exact when the viewer may see it, the département alone for a confidential address,
+    nothing for an organisation without any public location.
+    """
+    if viewer.sees_exact(row["id"], row["address_visibility"]):
+        return Location(
+            True, row["address"], row["postcode"], row["commune__name"] or "",
+            row["departement_id"], row["departement__name"], row["latitude"], row["longitude"],
+        )
+    if row["address_visibility"] == AddressVisibility.DEPARTEMENT:
+        return Location(False, "", "", "", row["departement_id"], row["departement__name"], None, None)
+    return None
+
+
+def location_row(organisation: Organisation) -> dict[str, Any]:
+    """Return an organisation instance's `LOCATION_FIELDS`, for `locate`."""
+    return {
+        "id": organisation.pk, "address_visibility": organisation.address_visibility,
+        "address": organisation.address, "postcode": organisation.postcode,
+        "commune__name": organisation.commune.name if organisation.commune else None,
+        "departement_id": organisation.departement.code, "departement__name": organisation.departement.name,
+        "latitude": organisation.latitude, "longitude": organisation.longitude,
+    }
+
+
 def location_for(user: Any, organisation: Organisation) -> Location | None:
     """Return the location this viewer may see: exact, département only, or none."""
-    dep = organisation.departement
-    if policies.can_view_confidential_location(user, organisation):
-        return Location(
-            True, organisation.address, organisation.postcode,
-            organisation.commune.name if organisation.commune else "",
-            dep.code, dep.name, organisation.latitude, organisation.longitude,
-        )
-    if organisation.address_visibility == AddressVisibility.DEPARTEMENT:
-        return Location(False, "", "", "", dep.code, dep.name, None, None)
-    return None
+    return locate(policies.location_viewer(user), location_row(organisation))
