@@ -5,6 +5,7 @@ from egide.api import api
 urlpatterns = [
     path("", include("egide.public.urls")),
     path("", include("egide.organisations.urls")),
+    path("", include("egide.identification.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),
     path("api/v1/", api.urls),

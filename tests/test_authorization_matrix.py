@@ -8,6 +8,7 @@ the object and as a member of another organisation; each must get the expected s
 and leave the database exactly as it was.
 """
 
+import datetime
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from egide.api import api
 from egide.core.access import policy_of
 from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
+from egide.identification.actions import ScreeningData, do_create_screening, do_record_answers, load_shipped_lists
+from egide.identification.models import Indicator, IndicatorList
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
 
@@ -70,6 +73,18 @@ def own_role(*roles: Role) -> Callable[[Caller], bool]:
 
 
 ANY_ROLE: Callable[[Caller], bool] = lambda c: c.role is not None  # noqa: E731
+SCREENERS = (Role.CASEWORKER, Role.CASE_SUPERVISOR)
+
+
+def screening_rule(
+    c: Caller, *, own: tuple[int, int], other: tuple[int, int], roles: tuple[Role, ...] = SCREENERS
+) -> tuple[int, int]:
+    """Statuses on the `own` organisation's screening: by membership for screeners, 403 for other roles."""
+    if c.role is None:
+        return 302, 302
+    if c.role not in roles:
+        return 403, 403
+    return own if c.own else other
 
 # A POST without data: forms answer 200 with their errors and must write nothing.
 EXPECTED: dict[str, Rule] = {
@@ -97,6 +112,16 @@ EXPECTED: dict[str, Rule] = {
     # The token belongs to someone else: nobody may revoke it.
     "accounts:api_token_revoke": lambda c: (302, 302) if c.role is None else (405, 404),
     "core:audit_log": login_then(has_role(Role.PLATFORM_ADMIN), post=405),
+    "identification:screening_list": login_then(has_role(*SCREENERS), post=405),
+    "identification:screening_create": login_then(has_role(*SCREENERS)),
+    # The screening belongs to `own`: other organisations' screeners get 404, like a missing one.
+    "identification:screening_detail": lambda c: screening_rule(c, own=(200, 405), other=(404, 405)),
+    "identification:screening_answers": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    # An empty POST lacks the confirmation box: back to the screening, nothing confirmed.
+    "identification:screening_confirm": lambda c: screening_rule(
+        c, own=(405, 302), other=(405, 404), roles=(Role.CASE_SUPERVISOR,)
+    ),
+    "identification:indicator_lists": login_then(has_role(Role.NATIONAL_COORDINATOR)),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -149,6 +174,7 @@ class World:
     other: Any
     users: dict[str, User]
     token_id: int
+    screening_id: int = 0
 
 
 @pytest.fixture
@@ -168,11 +194,27 @@ def world(db: Any) -> World:
         users[str(caller)] = user
     stranger = User.objects.create_user("stranger@example.org", "matrix password 123", full_name="Tiers")
     token, _ = do_create_api_token(stranger, name="tiers", days=30)
-    return World(own, other, users, token.pk)
+    return World(own, other, users, token.pk, _screening(own, users))
+
+
+def _screening(own: Any, users: dict[str, User]) -> int:
+    """A completed « presumed victim » screening of `own`, made by its caseworker, awaiting confirmation."""
+    load_shipped_lists()
+    author = users[str(Caller(Role.CASEWORKER, True))]
+    lst = IndicatorList.objects.get(code="adult_labour", is_current=True)
+    screening = do_create_screening(
+        ScreeningData(own.pk, lst, "adult", "LABOUR_OTHER", datetime.date(2024, 3, 12), "", "Personne A"),
+        acting_user=author,
+    )
+    indicator_ids = Indicator.objects.filter(dimension__indicator_list=lst).values_list("pk", flat=True)
+    answers = dict.fromkeys(indicator_ids, ("yes", ""))
+    do_record_answers(screening, answers, "unknown", acting_user=author)
+    return screening.pk
 
 
 def _concrete(path: str, world: World) -> str:
-    values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk}
+    values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
+              "screening_id": world.screening_id}  # fmt: skip
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))

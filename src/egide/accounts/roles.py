@@ -43,6 +43,9 @@ class Cap:
     MEMBERS_VIEW_OWN = "members.view_own"
     AUDIT_VIEW = AUDIT_VIEW
     API_TOKENS = "account.api_tokens"
+    SCREENING_CREATE = "screening.create"
+    SCREENING_CONFIRM = "screening.confirm"
+    INDICATOR_LISTS_MANAGE = "indicator_lists.manage"
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,13 @@ class RoleSpec:
 _EVERYONE = {Cap.DIRECTORY_VIEW, Cap.API_TOKENS}
 
 ROLE_SPECS: dict[Role, RoleSpec] = {
-    Role.CASEWORKER: RoleSpec(Zone.PROTECTION, frozenset(_EVERYONE), reads_victim_data=True),
+    Role.CASEWORKER: RoleSpec(
+        Zone.PROTECTION, frozenset(_EVERYONE | {Cap.SCREENING_CREATE}), reads_victim_data=True
+    ),
     Role.CASE_SUPERVISOR: RoleSpec(
-        Zone.PROTECTION, frozenset(_EVERYONE | {Cap.MEMBERS_VIEW_OWN}), reads_victim_data=True
+        Zone.PROTECTION,
+        frozenset(_EVERYONE | {Cap.MEMBERS_VIEW_OWN, Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM}),
+        reads_victim_data=True,
     ),
     Role.ORG_ADMIN: RoleSpec(
         Zone.PROTECTION,
@@ -79,6 +86,7 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.ORGANISATION_IMPORT,
                 Cap.ORGANISATION_EXPORT,
                 Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY,
+                Cap.INDICATOR_LISTS_MANAGE,
             }
         ),
         reads_victim_data=False,
