@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "egide.core",
     "egide.accounts",
     "egide.organisations",
+    "egide.identification",
     "egide.public",
 ]
 
