@@ -1,0 +1,337 @@
+"""The `egide` command: the demo, the web server, the worker and everyday administration.
+
+Each sub-command is a thin layer over Django's management commands, so that `manage.py`
+and `egide` always do the same thing.
+"""
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+DEFAULT_SETTINGS = "config.settings.base"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# Threads per server process: pages mostly wait on the database.
+SERVER_THREADS = 4
+STOP_TIMEOUT = 10.0
+READY_TIMEOUT = 60.0
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# --- Django ------------------------------------------------------------------------------
+
+
+def _setup_django() -> None:
+    import django
+    from django.apps import apps
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    if not apps.ready:
+        django.setup()
+
+
+def _exit_code(stop: SystemExit) -> int:
+    """Return the exit code that `sys.exit(code)` would give the shell."""
+    if stop.code is None:
+        return 0
+    return stop.code if isinstance(stop.code, int) else 1
+
+
+def _call(command: str, *args: str, **options: Any) -> int:
+    """Run a management command in this process and return its exit code."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _setup_django()
+    try:
+        call_command(command, *args, **options)
+    except CommandError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return error.returncode
+    except SystemExit as stop:
+        return _exit_code(stop)
+    return 0
+
+
+def _manage(argv: Sequence[str]) -> int:
+    """Pass arguments to Django's command-line utility, as `manage.py` would."""
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    try:
+        # The program name is what Django's own messages call it: "Type 'egide manage help'…".
+        execute_from_command_line(["egide manage", *argv])
+    except SystemExit as stop:
+        return _exit_code(stop)
+    return 0
+
+
+# --- Processes ---------------------------------------------------------------------------
+
+
+def _server_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--threads", str(SERVER_THREADS),
+        "--graceful-timeout", str(int(STOP_TIMEOUT)),
+        # A fixed socket in $HOME would collide between instances; nothing here uses it.
+        "--no-control-socket",
+    ]  # fmt: skip
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "egide.cli", "worker"]
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """Ask each process to stop, then kill those still running after STOP_TIMEOUT."""
+    # A Ctrl-C reaches this process twice (from the terminal and forwarded by `uv run`):
+    # the second must not cut the shutdown short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for_port(host: str, port: int, process: subprocess.Popen[bytes]) -> bool:
+    """Wait until the server accepts connections; False if it exited or never did."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _supervise(processes: dict[str, subprocess.Popen[bytes]]) -> int:
+    """Wait until Ctrl-C, SIGTERM or one process ending; then stop them all."""
+    try:
+        while True:
+            for name, process in processes.items():
+                code = process.poll()
+                if code is not None:
+                    print(f"Le {name} s'est arrêté (code {code}) : arrêt des autres processus.", file=sys.stderr)
+                    return code or 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nArrêt du serveur web et du worker…", flush=True)
+        return 0
+    finally:
+        _stop(list(processes.values()))
+
+
+# --- Sub-commands ------------------------------------------------------------------------
+
+
+def _print_logins(logins: Sequence[Sequence[str]]) -> None:
+    header = ("Rôle", "E-mail", "Mot de passe", "Organisation")
+    rows = [header, *[tuple(str(cell) for cell in login) for login in logins]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for index, row in enumerate(rows):
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            print("  " + "  ".join("─" * width for width in widths))
+
+
+def _prepare_demo() -> int:
+    """Build the database, load the demo data and print one login per role."""
+    from django.conf import settings
+
+    # WhiteNoise serves static files from the apps (WHITENOISE_USE_FINDERS) and warns when
+    # STATIC_ROOT is missing; no collectstatic is needed for the demo.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    database = settings.DATABASES["default"]
+    vendor = str(database["ENGINE"]).rsplit(".", 1)[-1]
+    print(f"==> Base de données : {database['NAME']} ({vendor})", flush=True)
+    print("==> Migrations (la géographie de référence se charge à la première création)…", flush=True)
+    code = _call("migrate", interactive=False, verbosity=0)
+    if code:
+        return code
+    from egide.organisations.demo import load_demo
+
+    print("==> Données de démonstration…", flush=True)
+    result = load_demo()
+    if result.created:
+        print(f"    {result.organisations} organisations fictives créées.")
+    else:
+        print("    Déjà chargées : rien à faire.")
+    print("\nComptes de démonstration (un par rôle) :\n")
+    _print_logins(result.logins)
+    print()
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    os.environ["EGIDE_DEMO"] = "1"  # Before the settings load: every page shows the demo banner.
+    _setup_django()
+    code = _prepare_demo()
+    if code or args.no_server:
+        return code
+    # Explicitly: a shell that starts a command in the background makes it ignore SIGINT.
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    # In process groups of their own, the children do not get the terminal's Ctrl-C: this
+    # process stops each of them exactly once, whichever way it is asked to stop.
+    server = subprocess.Popen(_server_command(DEFAULT_HOST, args.port, workers=1), process_group=0)  # noqa: S603
+    worker = subprocess.Popen(_worker_command(), process_group=0)  # noqa: S603
+    processes = {"serveur web": server, "worker": worker}
+    try:
+        ready = _wait_for_port(DEFAULT_HOST, args.port, server)
+    except KeyboardInterrupt:
+        _stop([server, worker])
+        return 0
+    if ready:
+        base = f"http://{DEFAULT_HOST}:{args.port}"
+        print(f"\nÉgide (démonstration) est prêt : {base}/", flush=True)
+        print(f"  Carte des acteurs : {base}/carte/")
+        print(f"  Documentation de l'API : {base}/api/v1/docs")
+        print("Ctrl-C arrête le serveur web et le worker.\n", flush=True)
+    return _supervise(processes)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    command = _server_command(args.host, args.port, args.workers)
+    # Replace this process, so that gunicorn receives signals from the service manager itself.
+    os.execv(sys.executable, command)  # noqa: S606
+    return 0  # pragma: no cover  (execv does not return)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    return _call("db_worker")
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    return _call("audit", args.operation)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    options = [flag for flag, wanted in (("--import-valid-rows", args.import_valid_rows), ("--dry-run", args.dry_run))
+               if wanted]  # fmt: skip
+    if args.acting_as:
+        options += ["--as", args.acting_as]
+    return _call(f"import_{args.dataset}", args.file, *options)
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    return _manage(["migrate", *args.args])
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    return _manage(args.args)
+
+
+# --- Parser ------------------------------------------------------------------------------
+
+
+def _french_help(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+
+def _sub(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, handler: Handler, text: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=text, description=text, add_help=False)
+    _french_help(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the `egide` command and its sub-commands (help texts in French)."""
+    parser = argparse.ArgumentParser(
+        prog="egide",
+        description="Égide : système d'information du plan national de lutte contre la traite des êtres humains.",
+        add_help=False,
+    )
+    _french_help(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", title="commandes")
+
+    demo = _sub(
+        commands, "demo", run_demo,
+        "Démonstration : base de données, géographie de référence, données fictives, un compte par rôle, "
+        "puis serveur web et worker sur 127.0.0.1.",
+    )  # fmt: skip
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="port du serveur web (défaut : %(default)s)")
+    demo.add_argument(
+        "--no-server", action="store_true", help="prépare la base et affiche les comptes sans démarrer de serveur"
+    )
+
+    serve = _sub(commands, "serve", run_serve, "Serveur web de production (gunicorn).")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="adresse d'écoute (défaut : %(default)s)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port d'écoute (défaut : %(default)s)")
+    serve.add_argument("--workers", type=int, default=2, help="nombre de processus (défaut : %(default)s)")
+
+    _sub(commands, "worker", run_worker, "Worker des tâches en arrière-plan (django-tasks, base de données).")
+
+    audit = _sub(commands, "audit", run_audit, "Piste d'audit chaînée.")
+    audit.add_argument(
+        "operation", choices=["verify"], metavar="verify",
+        help="verify : recalcule chaque empreinte et chaque lien (code de sortie 1 si la chaîne est rompue)",
+    )  # fmt: skip
+
+    imports = _sub(commands, "import", run_import, "Import d'un fichier (CSV ou XLSX).")
+    imports.add_argument("dataset", choices=["organisations"], metavar="organisations", help="ce qui est importé")
+    imports.add_argument("file", metavar="FICHIER", help="fichier CSV ou XLSX")
+    imports.add_argument(
+        "--import-valid-rows", action="store_true", help="importe les lignes valides même si d'autres sont en erreur"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="vérifie le fichier sans rien enregistrer")
+    imports.add_argument(
+        "--as", dest="acting_as", metavar="EMAIL", help="compte au nom duquel importer (inscrit dans l'audit)"
+    )
+
+    migrate = _sub(commands, "migrate", run_migrate, "Applique les migrations de la base de données.")
+    migrate.add_argument("args", nargs=argparse.REMAINDER, help="arguments de `manage.py migrate`")
+
+    manage = _sub(commands, "manage", run_manage, "Toute commande de `manage.py` (administration).")
+    manage.add_argument("args", nargs=argparse.REMAINDER, help="commande et arguments de `manage.py`")
+    return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; pass-through commands keep every argument, in order."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Options before any argument (`egide migrate --plan`) escape REMAINDER: hand them on too.
+        if not hasattr(args, "args"):
+            parser.error("arguments non reconnus : " + " ".join(extra))
+        args.args = [*extra, *args.args]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `egide` command; return its exit code."""
+    args = parse(argv)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
