@@ -86,6 +86,7 @@ def screening_rule(
         return 403, 403
     return own if c.own else other
 
+
 # A POST without data: forms answer 200 with their errors and must write nothing.
 EXPECTED: dict[str, Rule] = {
     "public:home": everyone(),
@@ -180,16 +181,22 @@ class World:
 @pytest.fixture
 def world(db: Any) -> World:
     own = OrganisationFactory(
-        name="Foyer confidentiel", kind=Kind.SHELTER, address="1 rue Secrète",
-        address_visibility=AddressVisibility.DEPARTEMENT, services=[Service.LONG_TERM_SHELTER],
+        name="Foyer confidentiel",
+        kind=Kind.SHELTER,
+        address="1 rue Secrète",
+        address_visibility=AddressVisibility.DEPARTEMENT,
+        services=[Service.LONG_TERM_SHELTER],
     )
     other = OrganisationFactory(name="Association voisine")
     users: dict[str, User] = {}
     for caller in CALLERS:
         if caller.role is None:
             continue
-        user = User.objects.create_user(f"{caller}@example.org".replace("@own", "-own").replace("@other", "-other"),
-                                        "matrix password 123", full_name=str(caller))
+        user = User.objects.create_user(
+            f"{caller}@example.org".replace("@own", "-own").replace("@other", "-other"),
+            "matrix password 123",
+            full_name=str(caller),
+        )
         Membership.objects.create(user=user, organisation=own if caller.own else other, role=caller.role)
         users[str(caller)] = user
     stranger = User.objects.create_user("stranger@example.org", "matrix password 123", full_name="Tiers")

@@ -169,9 +169,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = os.environ.get(
-    "EGIDE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EGIDE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = "egide@localhost"
 

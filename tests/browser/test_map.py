@@ -24,16 +24,27 @@ def organisations(live_server: Any) -> dict[str, Organisation]:
             name="Droits d'abord", kind=Kind.LEGAL_AID, services=[Service.LEGAL_SUPPORT], phone="01 23 45 67 89"
         ),
         "lyon": OrganisationFactory(
-            name="Association Lumière", commune=commune("69123"), latitude=45.76, longitude=4.84,
+            name="Association Lumière",
+            commune=commune("69123"),
+            latitude=45.76,
+            longitude=4.84,
             services=[Service.SOCIAL_SUPPORT, Service.MINORS],
         ),
         "lille": OrganisationFactory(
-            name="Relais du Nord", commune=commune("59350"), latitude=50.63, longitude=3.06,
+            name="Relais du Nord",
+            commune=commune("59350"),
+            latitude=50.63,
+            longitude=3.06,
             services=[Service.DAY_RECEPTION, Service.MINORS],
         ),
         "marseille": OrganisationFactory(
-            name="Foyer Aurore", kind=Kind.SHELTER, commune=commune("13055"), latitude=43.3, longitude=5.37,
-            address="14 impasse des Glycines", address_visibility=AddressVisibility.DEPARTEMENT,
+            name="Foyer Aurore",
+            kind=Kind.SHELTER,
+            commune=commune("13055"),
+            latitude=43.3,
+            longitude=5.37,
+            address="14 impasse des Glycines",
+            address_visibility=AddressVisibility.DEPARTEMENT,
             services=[Service.EMERGENCY_SHELTER],
         ),
     }

@@ -34,7 +34,9 @@ def do_add_membership(user: User, organisation: Any, role: str, *, acting_user: 
         membership, _ = Membership.objects.update_or_create(
             user=user, organisation=organisation, role=role, defaults={"is_active": True}
         )
-        record_event("membership.add", actor=acting_user, organisation_id=organisation.pk, target=user, extra={"role": role})
+        record_event(
+            "membership.add", actor=acting_user, organisation_id=organisation.pk, target=user, extra={"role": role}
+        )
     return membership
 
 
@@ -43,7 +45,10 @@ def do_create_api_token(user: User, *, name: str, days: int) -> tuple[ApiToken, 
     raw = ApiToken.generate()
     with transaction.atomic(durable=True):
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=raw[:12], token_hash=hash_token(raw),
+            user=user,
+            name=name,
+            prefix=raw[:12],
+            token_hash=hash_token(raw),
             expires_at=timezone.now() + datetime.timedelta(days=days),
         )
         record_event("api_token.create", actor=user, target=token, extra={"days": days})

@@ -58,9 +58,7 @@ class RoleSpec:
 _EVERYONE = {Cap.DIRECTORY_VIEW, Cap.API_TOKENS}
 
 ROLE_SPECS: dict[Role, RoleSpec] = {
-    Role.CASEWORKER: RoleSpec(
-        Zone.PROTECTION, frozenset(_EVERYONE | {Cap.SCREENING_CREATE}), reads_victim_data=True
-    ),
+    Role.CASEWORKER: RoleSpec(Zone.PROTECTION, frozenset(_EVERYONE | {Cap.SCREENING_CREATE}), reads_victim_data=True),
     Role.CASE_SUPERVISOR: RoleSpec(
         Zone.PROTECTION,
         frozenset(_EVERYONE | {Cap.MEMBERS_VIEW_OWN, Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM}),
@@ -95,9 +93,7 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         Zone.OBSERVATORY, frozenset(_EVERYONE | {Cap.ORGANISATION_EXPORT}), reads_victim_data=False
     ),
     Role.RAPPORTEUR: RoleSpec(Zone.OBSERVATORY, frozenset(_EVERYONE), reads_victim_data=False),
-    Role.PLATFORM_ADMIN: RoleSpec(
-        Zone.PLATFORM, frozenset(_EVERYONE | {Cap.AUDIT_VIEW}), reads_victim_data=False
-    ),
+    Role.PLATFORM_ADMIN: RoleSpec(Zone.PLATFORM, frozenset(_EVERYONE | {Cap.AUDIT_VIEW}), reads_victim_data=False),
 }
 
 

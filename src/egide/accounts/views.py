@@ -7,7 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.forms import Form
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,9 +21,17 @@ from django_otp.util import random_hex
 from egide.accounts import actions
 from egide.accounts.forms import ApiTokenForm, EmailAuthenticationForm, TotpForm
 from egide.accounts.middleware import LOGIN_AT
-from egide.accounts.models import ApiToken
+from egide.accounts.models import ApiToken, User
 from egide.accounts.roles import ROLE_SPECS, Cap, Role
 from egide.core.access import AUTHENTICATED, PUBLIC, capability, route_policy
+
+
+def acting_user(request: HttpRequest) -> User:
+    """Return the logged-in user of a view whose route policy requires a login."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("This view requires a logged-in user.")
+    return user
 
 
 @route_policy(PUBLIC)
@@ -32,10 +40,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session[LOGIN_AT] = timezone.now().timestamp()
-        actions.do_record_login(self.request.user)  # type: ignore[arg-type]
+        actions.do_record_login(acting_user(self.request))
         return response
 
 
@@ -43,7 +51,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        actions.do_record_logout(request.user)  # type: ignore[arg-type]
+        actions.do_record_logout(acting_user(request))
     return auth_views.LogoutView.as_view(next_page="public:home")(request)
 
 
@@ -51,11 +59,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The personal space: memberships, what each role allows, and where to go next."""
-    memberships = request.user.active_memberships()  # type: ignore[union-attr]
-    roles = [
-        {"membership": m, "zone": ROLE_SPECS[Role(m.role)].zone.label} for m in memberships
-    ]
-    return render(request, "accounts/home.html", {"roles": roles, "caps": request.user.capabilities(), "Cap": Cap})  # type: ignore[union-attr]
+    user = acting_user(request)
+    memberships = user.active_memberships()
+    roles = [{"membership": m, "zone": ROLE_SPECS[Role(m.role)].zone.label} for m in memberships]
+    return render(request, "accounts/home.html", {"roles": roles, "caps": user.capabilities(), "Cap": Cap})
 
 
 def _safe_next(request: HttpRequest, default: str = "accounts:home") -> str:
@@ -98,14 +105,17 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _code_matches(device, form.cleaned_data["token"]):
-            confirmed = actions.do_enrol_totp(request.user, device.key)  # type: ignore[arg-type]
+            confirmed = actions.do_enrol_totp(acting_user(request), device.key)
             del request.session[PENDING_TOTP_KEY]
             otp_login(request, confirmed)
             messages.success(request, "La double authentification est activée.")
             return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", "Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
     context: dict[str, Any] = {
-        "form": form, "qr_svg": _qr_svg(device.config_url), "secret": device.key, "next": request.GET.get("next", ""),
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": device.key,
+        "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/mfa_setup.html", context)
 
@@ -128,10 +138,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_value = None
     if request.method == "POST" and form.is_valid():
         _, new_value = actions.do_create_api_token(
-            request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]  # type: ignore[arg-type]
+            acting_user(request), name=form.cleaned_data["name"], days=form.cleaned_data["days"]
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at")
     return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_value": new_value})
 
 
@@ -139,6 +149,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
-    actions.do_revoke_api_token(token, acting_user=request.user)  # type: ignore[arg-type]
+    actions.do_revoke_api_token(token, acting_user=acting_user(request))
     messages.success(request, "Le jeton est révoqué.")
     return redirect("accounts:api_tokens")

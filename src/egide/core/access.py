@@ -36,7 +36,7 @@ class RoutePolicy:
             return False
         if not self.capabilities:
             return True
-        return any(user.has_capability(c) for c in self.capabilities)  # type: ignore[union-attr]
+        return any(user.has_capability(c) for c in self.capabilities)
 
 
 PUBLIC = RoutePolicy("public", login_required=False)

@@ -27,13 +27,13 @@ class Problem(Exception):  # noqa: N818  (an RFC 9457 "problem", not an error of
         self.status, self.title, self.detail, self.extensions = status, title, detail, extensions
 
 
-def problem_response(
-    request: HttpRequest, status: int, title: str, detail: str = "", **ext: Any
-) -> HttpResponse:
+def problem_response(request: HttpRequest, status: int, title: str, detail: str = "", **ext: Any) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status, "instance": request.path, **ext}
     if detail:
         body["detail"] = detail
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body, status=status, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _csrf_failure(request: HttpRequest) -> HttpResponse | None:

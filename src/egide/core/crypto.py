@@ -147,7 +147,7 @@ def encrypt(data_key: bytes, plaintext: bytes, *, context: bytes) -> bytes:
 def decrypt(data_key: bytes, token: bytes, *, context: bytes) -> bytes:
     if not token.startswith(FORMAT_VERSION):
         raise DecryptionError("unknown ciphertext format")
-    body = token[len(FORMAT_VERSION):]
+    body = token[len(FORMAT_VERSION) :]
     try:
         return AESGCM(data_key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context)
     except Exception as error:

@@ -35,8 +35,13 @@ def _create_version(spec: ListSpec, digest: str, acting_user: Any) -> IndicatorL
         )
         Indicator.objects.bulk_create(
             Indicator(
-                dimension=dim, code=i.code, label=i.label, label_en=i.label_en, strength=i.strength,
-                uncertain=i.uncertain, order=i_order,
+                dimension=dim,
+                code=i.code,
+                label=i.label,
+                label_en=i.label_en,
+                strength=i.strength,
+                uncertain=i.uncertain,
+                order=i_order,
             )
             for i_order, i in enumerate(d.indicators)
         )
@@ -157,7 +162,9 @@ def do_confirm_screening(screening: Screening, *, acting_user: Any) -> Screening
         if screening.status != ScreeningStatus.COMPLETED or not screening.is_presumed_victim:
             raise ScreeningRefusedError("Seul un repérage complété concluant à une victime présumée se confirme.")
         screening.status, screening.confirmed_by, screening.confirmed_at = (
-            ScreeningStatus.CONFIRMED, acting_user, timezone.now()
+            ScreeningStatus.CONFIRMED,
+            acting_user,
+            timezone.now(),
         )
         screening.save()
         record_event("screening.confirm", actor=acting_user, organisation_id=screening.organisation_id,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from egide.core.models import Commune
 from egide.identification import selectors
 from egide.identification.models import Dimension, IndicatorList, Screening
-from egide.identification.vocabulary import Answer, ExploitationForm, Profile
+from egide.identification.vocabulary import Answer, Profile
+from egide.organisations.vocabulary import ExploitationForm
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 

@@ -15,12 +15,12 @@ import yaml
 
 from egide.identification import rules
 from egide.identification.vocabulary import (
-    ExploitationForm,
     ListStatus,
     PalermoElement,
     Profile,
     Strength,
 )
+from egide.organisations.vocabulary import ExploitationForm
 
 SHIPPED_FILE = Path(__file__).parent / "data" / "ilo-indicators.yaml"
 
@@ -211,4 +211,3 @@ def shipped_data() -> dict[str, Any]:
 
 def shipped_lists() -> ParseResult:
     return parse_yaml(SHIPPED_FILE.read_bytes())
-

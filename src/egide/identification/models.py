@@ -12,13 +12,13 @@ from egide.core.models import BaseModel
 from egide.identification.vocabulary import (
     Answer,
     Conclusion,
-    ExploitationForm,
     ListStatus,
     PalermoElement,
     Profile,
     ScreeningStatus,
     Strength,
 )
+from egide.organisations.vocabulary import ExploitationForm
 
 
 class IndicatorList(models.Model):
@@ -38,7 +38,11 @@ class IndicatorList(models.Model):
     rules = models.JSONField(_("règles de combinaison"))
     content_hash = models.CharField(max_length=64)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chargée par"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chargée par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     loaded_at = models.DateTimeField(_("chargée le"), default=timezone.now)
@@ -133,7 +137,9 @@ class Screening(BaseModel):
                     "Jamais de nom réel."),
     )  # fmt: skip
     act_established = models.CharField(
-        _("acte établi (recrutement, transport, hébergement…)"), max_length=10, choices=Answer.choices,
+        _("acte établi (recrutement, transport, hébergement…)"),
+        max_length=10,
+        choices=Answer.choices,
         default=Answer.UNKNOWN,
     )
     status = models.CharField(

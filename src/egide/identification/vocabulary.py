@@ -41,8 +41,9 @@ class ScreeningStatus(models.TextChoices):
 
 
 class Conclusion(models.TextChoices):
-    PRESUMED_VICTIM = "presumed_victim", _(
-        "Victime présumée de traite (résultat de repérage, pas une identification formelle)"
+    PRESUMED_VICTIM = (
+        "presumed_victim",
+        _("Victime présumée de traite (résultat de repérage, pas une identification formelle)"),
     )
     CRITERIA_NOT_MET = "criteria_not_met", _("Critères de repérage non réunis (n'exclut pas la traite)")
 

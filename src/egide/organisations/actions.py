@@ -102,7 +102,9 @@ def do_create_organisation(data: OrganisationData, *, acting_user: Any) -> Organ
     with transaction.atomic(durable=True):
         org = Organisation()
         changed = apply_organisation_data(org, data)
-        record_event("organisation.create", actor=acting_user, organisation_id=org.pk, target=org, extra=_audit_extra(changed))
+        record_event(
+            "organisation.create", actor=acting_user, organisation_id=org.pk, target=org, extra=_audit_extra(changed)
+        )
     return org
 
 
@@ -112,5 +114,11 @@ def do_update_organisation(org: Organisation, data: OrganisationData, *, acting_
         org = Organisation.objects.select_for_update().get(pk=org.pk)
         changed = apply_organisation_data(org, data)
         if changed:
-            record_event("organisation.update", actor=acting_user, organisation_id=org.pk, target=org, extra=_audit_extra(changed))
+            record_event(
+                "organisation.update",
+                actor=acting_user,
+                organisation_id=org.pk,
+                target=org,
+                extra=_audit_extra(changed),
+            )
     return changed

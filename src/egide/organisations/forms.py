@@ -156,7 +156,8 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     """Everything an organisation administrator or the coordination may set on an organisation."""
 
     commune = CommuneField(
-        label="Commune", required=False,
+        label="Commune",
+        required=False,
         help_text="Tapez le nom puis choisissez dans la liste, ou saisissez le code INSEE (ex. 75056).",
     )
     # Longer than the 14 digits stored, so that a number typed with spaces reaches `clean_siret`.
@@ -166,11 +167,14 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         label="Services proposés", required=False, choices=Service.choices, widget=forms.CheckboxSelectMultiple
     )
     exploitation_forms = forms.MultipleChoiceField(
-        label="Formes d'exploitation prises en charge", required=False,
-        choices=ExploitationForm.choices, widget=forms.CheckboxSelectMultiple,
+        label="Formes d'exploitation prises en charge",
+        required=False,
+        choices=ExploitationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
-        label="Langues parlées", required=False,
+        label="Langues parlées",
+        required=False,
         help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -178,11 +182,30 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         fields = (
-            "name", "acronym", "kind", "siret", "description",
-            "address", "postcode", "commune", "departement", "address_visibility", "latitude", "longitude",
-            "phone", "email", "website", "hotline", "opening_hours",
-            "national_collective_member", "exit_pathway_approved_on", "acse_partner", "acse_reserved_places",
-            "capacity_places", "capacity_free_places", "is_published",
+            "name",
+            "acronym",
+            "kind",
+            "siret",
+            "description",
+            "address",
+            "postcode",
+            "commune",
+            "departement",
+            "address_visibility",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "website",
+            "hotline",
+            "opening_hours",
+            "national_collective_member",
+            "exit_pathway_approved_on",
+            "acse_partner",
+            "acse_reserved_places",
+            "capacity_places",
+            "capacity_free_places",
+            "is_published",
         )
         widgets = {
             "address_visibility": forms.RadioSelect,

@@ -3,13 +3,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import PASSWORD
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
 from egide.accounts.actions import do_create_api_token, do_revoke_api_token
 from egide.accounts.middleware import LOGIN_AT
 from egide.accounts.models import ApiToken, User
@@ -42,7 +42,9 @@ def test_wrong_password_gets_one_message_for_both_fields(client: Client, make_us
 
 
 @pytest.mark.django_db
-def test_five_failures_lock_the_account_even_with_the_right_password(client: Client, make_user: Callable[..., User]) -> None:
+def test_five_failures_lock_the_account_even_with_the_right_password(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(Role.CASEWORKER, email="marie@example.org")
     for _ in range(5):
         _post_login(client, "marie@example.org", "wrong password here")
@@ -81,7 +83,9 @@ def test_password_policy_is_length_without_composition_rules() -> None:
 
 
 @pytest.mark.django_db
-def test_session_ends_after_ten_hours_whatever_the_activity(login: Callable[[User], Client], make_user: Callable[..., User]) -> None:
+def test_session_ends_after_ten_hours_whatever_the_activity(
+    login: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
     client = login(make_user(Role.CASEWORKER))
     session = client.session
     session[LOGIN_AT] = (timezone.now() - datetime.timedelta(hours=10, minutes=1)).timestamp()
@@ -177,7 +181,9 @@ def test_token_page_shows_the_value_once(login: Callable[[User], Client], make_u
 
 
 @pytest.mark.django_db
-def test_user_cannot_revoke_someone_elses_token(login: Callable[[User], Client], make_user: Callable[..., User]) -> None:
+def test_user_cannot_revoke_someone_elses_token(
+    login: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
     owner = make_user(Role.CASEWORKER)
     token, _ = do_create_api_token(owner, name="script", days=30)
     client = login(make_user(Role.CASEWORKER))

@@ -63,8 +63,13 @@ def load_geography() -> dict[str, int]:
         lat, lon = centroid(geometry) if geometry else (None, None)
         departements.append(
             Departement(
-                code=d["DEP"], name=d["LIBELLE"], region_id=d["REG"],
-                population=population[d["DEP"]], latitude=lat, longitude=lon, geometry=geometry,
+                code=d["DEP"],
+                name=d["LIBELLE"],
+                region_id=d["REG"],
+                population=population[d["DEP"]],
+                latitude=lat,
+                longitude=lon,
+                geometry=geometry,
             )
         )
     Departement.objects.bulk_create(departements, ignore_conflicts=True)
@@ -73,10 +78,13 @@ def load_geography() -> dict[str, int]:
     Commune.objects.bulk_create(
         [
             Commune(
-                code=c["code_insee"], name=c["nom"], search_name=fold(c["nom"]),
+                code=c["code_insee"],
+                name=c["nom"],
+                search_name=fold(c["nom"]),
                 departement_id=c["departement"],
                 postcodes=c["codes_postaux"] or city_postcodes.get(c["code_insee"], ""),
-                latitude=_float(c["latitude"]), longitude=_float(c["longitude"]),
+                latitude=_float(c["latitude"]),
+                longitude=_float(c["longitude"]),
                 population=int(c["population"] or 0),
             )
             for c in communes

@@ -67,7 +67,8 @@ def _publicly_placed() -> Q:
     # Organisations with no public location at all ("hidden") are left out, so that a count
     # cannot place them. A positive condition keeps one join (a negation would be a subquery).
     return Q(
-        organisations__is_published=True, organisations__is_active=True,
+        organisations__is_published=True,
+        organisations__is_active=True,
         organisations__address_visibility__in=["public", "departement"],
     )
 
@@ -75,13 +76,17 @@ def _publicly_placed() -> Q:
 def departement_counts(service: str = "") -> tuple[dict[str, int], dict[str, int]]:
     """Count, per département, published organisations and (organisation, service) offerings."""
     organisations = dict(
-        Departement.objects.filter(_publicly_placed()).values("code").annotate(n=Count("organisations"))
+        Departement.objects.filter(_publicly_placed())
+        .values("code")
+        .annotate(n=Count("organisations"))
         .values_list("code", "n")
     )
     offered = Q(organisations__services__code=service) if service else Q(organisations__services__isnull=False)
     services = dict(
-        Departement.objects.filter(_publicly_placed(), offered).values("code")
-        .annotate(n=Count("organisations__services")).values_list("code", "n")
+        Departement.objects.filter(_publicly_placed(), offered)
+        .values("code")
+        .annotate(n=Count("organisations__services"))
+        .values_list("code", "n")
     )
     return organisations, services
 
@@ -121,8 +126,7 @@ def search_communes(text: str, limit: int) -> QuerySet[Commune]:
     else:
         condition = Q(search_name__startswith=search_query(query))
     return (
-        Commune.objects.filter(condition).select_related("departement")
-        .order_by("-population", "name", "code")[:limit]
+        Commune.objects.filter(condition).select_related("departement").order_by("-population", "name", "code")[:limit]
     )
 
 

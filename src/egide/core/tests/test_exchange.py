@@ -165,7 +165,7 @@ def test_row_error_reads_as_the_user_expects() -> None:
     assert str(x.RowError(7, "nom", "", "valeur obligatoire")) == "Ligne 7, colonne nom : valeur obligatoire"
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+33 1 23", "-2+3", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x")', "+33 1 23", "-2+3", "@SUM(A1)", "\tx"])
 def test_csv_export_escapes_formulas_and_import_restores_the_text(dangerous: str) -> None:
     data = x.write_csv(["a", "n"], [[dangerous, -1.5]])
     assert data.startswith("\ufeff".encode())

@@ -46,9 +46,13 @@ def test_departements_geojson_has_101_features_with_boundaries(client: Client, d
     assert ain["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert ain["geometry"] == Departement.objects.get(code="01").geometry
     assert ain["properties"] == {
-        "code": "01", "nom": "Ain", "region": "Auvergne-Rhône-Alpes",
+        "code": "01",
+        "nom": "Ain",
+        "region": "Auvergne-Rhône-Alpes",
         "population": Departement.objects.get(code="01").population,
-        "organisations": 0, "services": 0, "services_per_100k": 0.0,
+        "organisations": 0,
+        "services": 0,
+        "services_per_100k": 0.0,
     }
 
 
@@ -91,8 +95,12 @@ def test_departement_list_is_small_and_ordered_by_code(client: Client, db: Any) 
 def test_communes_match_the_beginning_of_the_name_without_accents(client: Client, db: Any, typed: str) -> None:
     body = client.get(COMMUNES, {"q": typed}).json()
     assert body[0] == {
-        "code": "42218", "name": "Saint-Étienne", "departement": {"code": "42", "name": "Loire"},
-        "postcodes": ["42000", "42100", "42230"], "latitude": body[0]["latitude"], "longitude": body[0]["longitude"],
+        "code": "42218",
+        "name": "Saint-Étienne",
+        "departement": {"code": "42", "name": "Loire"},
+        "postcodes": ["42000", "42100", "42230"],
+        "latitude": body[0]["latitude"],
+        "longitude": body[0]["longitude"],
     }
     assert all(c["name"].startswith("Saint-") for c in body)
     assert len(body) == 10

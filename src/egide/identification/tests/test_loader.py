@@ -125,7 +125,10 @@ def test_a_valid_workbook_gives_a_list() -> None:
     assert parsed.errors == []
     [spec] = parsed.lists
     assert (spec.code, spec.profile, spec.exploitation_forms, spec.status) == (
-        "begging_adult", Profile.ADULT, ["BEGGING"], ListStatus.DRAFT_UNVERIFIED,
+        "begging_adult",
+        Profile.ADULT,
+        ["BEGGING"],
+        ListStatus.DRAFT_UNVERIFIED,
     )
     assert spec.indicator_count == 3 and spec.rules["means_required"] is True
 

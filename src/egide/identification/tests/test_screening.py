@@ -68,7 +68,10 @@ def test_full_journey_with_four_eyes_confirmation(
         # The same code in several dimensions counts in each (strength is per dimension).
         "positive": True,
         "evidence": [
-            "violence_on_victim", "confiscation_of_documents", "debt_bondage", "isolation_confinement_surveillance"
+            "violence_on_victim",
+            "confiscation_of_documents",
+            "debt_bondage",
+            "isolation_confinement_surveillance",
         ],
     }
     assert screening.dimension_results["deceptive_recruitment"]["positive"] is False
@@ -96,8 +99,15 @@ def test_audit_keeps_counts_and_codes_never_answers_or_pseudonym(
     _create(client)
     screening = Screening.objects.get()
     data = _answers(screening, ADULT_PRESENT)
-    data[note_field(Indicator.objects.get(dimension__indicator_list=screening.indicator_list,
-                                          dimension__code="coercive_recruitment", code="debt_bondage").pk)] = "Note X9"
+    data[
+        note_field(
+            Indicator.objects.get(
+                dimension__indicator_list=screening.indicator_list,
+                dimension__code="coercive_recruitment",
+                code="debt_bondage",
+            ).pk
+        )
+    ] = "Note X9"
     client.post(f"/reperages/{screening.pk}/reponses/", data)
     event = AuditEvent.objects.get(action="screening.answer")
     assert event.extra["answers"] == {"yes": 11, "no": 56, "unknown": 0}

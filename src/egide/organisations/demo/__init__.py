@@ -98,8 +98,7 @@ def _existing_logins(password: str) -> list[DemoLogin] | None:
     if not memberships:
         return None
     return [
-        DemoLogin(str(a.role.label), a.email, password, memberships.get((a.email, a.role.value), ""))
-        for a in ACCOUNTS
+        DemoLogin(str(a.role.label), a.email, password, memberships.get((a.email, a.role.value), "")) for a in ACCOUNTS
     ]
 
 
@@ -113,7 +112,10 @@ def _create_accounts(organisations: dict[str, Organisation], password: str) -> l
         record_event("user.create", actor=None, target=user)
         Membership.objects.create(user=user, organisation=organisation, role=account.role)
         record_event(
-            "membership.add", actor=None, organisation_id=organisation.pk, target=user,
+            "membership.add",
+            actor=None,
+            organisation_id=organisation.pk,
+            target=user,
             extra={"role": account.role.value},
         )
         logins.append(DemoLogin(str(account.role.label), account.email, password, organisation.name))

@@ -84,9 +84,7 @@ def _geography() -> Geography:
     }
     chef_lieux = {dep: by_code[code] for dep, code in _chef_lieu_codes().items() if code in by_code}
     departements = [d for d in Departement.objects.defer("geometry").order_by("code") if communes.get(d.code)]
-    return Geography(
-        departements, {d.code: d for d in departements}, communes, cum_weights, towns, chef_lieux, by_code
-    )
+    return Geography(departements, {d.code: d for d in departements}, communes, cum_weights, towns, chef_lieux, by_code)
 
 
 def _luhn_check_digit(payload: str) -> str:
@@ -221,7 +219,12 @@ def _postcodes(commune: Commune) -> list[str]:
 
 
 def _organisation(
-    rng: random.Random, name: str, acronym: str, kind: str, departement: Departement, commune: Commune,
+    rng: random.Random,
+    name: str,
+    acronym: str,
+    kind: str,
+    departement: Departement,
+    commune: Commune,
     today: datetime.date,
 ) -> OrganisationData:
     slug = _slug(name)
@@ -231,12 +234,21 @@ def _organisation(
     services = _services(rng, kind)
     is_support = kind in {Kind.ASSOCIATION, Kind.SHELTER}
     fields: dict[str, object] = {
-        "name": name, "acronym": acronym, "kind": kind, "siret": "",
+        "name": name,
+        "acronym": acronym,
+        "kind": kind,
+        "siret": "",
         "description": DESCRIPTIONS[kind] + FICTION,
-        "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}", "postcode": rng.choice(postcodes),
-        "commune": commune, "departement": departement, "latitude": latitude, "longitude": longitude,
+        "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        "postcode": rng.choice(postcodes),
+        "commune": commune,
+        "departement": departement,
+        "latitude": latitude,
+        "longitude": longitude,
         "address_visibility": AddressVisibility.PUBLIC,
-        "phone": _phone(rng), "email": f"contact@{slug}.example.org", "website": f"https://{slug}.example.org",
+        "phone": _phone(rng),
+        "email": f"contact@{slug}.example.org",
+        "website": f"https://{slug}.example.org",
         "hotline": _phone(rng) if Service.LISTENING_LINE in services else "",
         "opening_hours": rng.choice(OPENING_HOURS.get(kind, WEEKDAY_HOURS)),
         "national_collective_member": is_support and rng.random() < 0.3,
@@ -249,7 +261,8 @@ def _organisation(
         places = rng.randint(6, 60)
         fields |= {
             "address_visibility": AddressVisibility.HIDDEN if rng.random() < 0.15 else AddressVisibility.DEPARTEMENT,
-            "capacity_places": places, "capacity_free_places": rng.randint(0, min(places, 8)),
+            "capacity_places": places,
+            "capacity_free_places": rng.randint(0, min(places, 8)),
         }
         if rng.random() < 0.4:
             fields |= {"acse_partner": True, "acse_reserved_places": rng.randint(1, 2)}
@@ -261,32 +274,66 @@ def _fixed(rng: random.Random, geo: Geography, today: datetime.date) -> dict[str
     paris, nice = geo.by_code[PARIS], geo.by_code[NICE]
     plans: dict[str, OrganisationData] = {}
     specs = (
-        (NATIONAL, Kind.NATIONAL_BODY, "Mission nationale de coordination (démo)", "MNC", paris,
-         "Coordination nationale de la lutte contre la traite et observatoire ; "
-         "destinataire des données pseudonymisées.",
-         [Service.TRAINING, Service.OTHER]),
-        (ACSE, Kind.ACSE_COORDINATION, "Coordination nationale Ac.Sé (démo)", "AcSé", nice,
-         "Coordination du dispositif national d'accueil sécurisant des victimes de traite (Ac.Sé) "
-         "et de son réseau de centres d'hébergement partenaires.",
-         [Service.LISTENING_LINE, Service.SOCIAL_SUPPORT, Service.TRAINING]),
-        (OPERATOR, Kind.OTHER, "Opérateur technique de la plateforme Égide (démo)", "", paris,
-         "Exploitation technique de la plateforme ; n'accède à aucune donnée de victime.", [Service.OTHER]),
-        (ASSOCIATION, Kind.ASSOCIATION, "Association Égide Accueil — Paris (démo)", "AEA", paris,
-         DESCRIPTIONS[Kind.ASSOCIATION],
-         [Service.SOCIAL_SUPPORT, Service.LEGAL_SUPPORT, Service.DAY_RECEPTION, Service.INTERPRETING]),
+        (
+            NATIONAL,
+            Kind.NATIONAL_BODY,
+            "Mission nationale de coordination (démo)",
+            "MNC",
+            paris,
+            "Coordination nationale de la lutte contre la traite et observatoire ; "
+            "destinataire des données pseudonymisées.",
+            [Service.TRAINING, Service.OTHER],
+        ),
+        (
+            ACSE,
+            Kind.ACSE_COORDINATION,
+            "Coordination nationale Ac.Sé (démo)",
+            "AcSé",
+            nice,
+            "Coordination du dispositif national d'accueil sécurisant des victimes de traite (Ac.Sé) "
+            "et de son réseau de centres d'hébergement partenaires.",
+            [Service.LISTENING_LINE, Service.SOCIAL_SUPPORT, Service.TRAINING],
+        ),
+        (
+            OPERATOR,
+            Kind.OTHER,
+            "Opérateur technique de la plateforme Égide (démo)",
+            "",
+            paris,
+            "Exploitation technique de la plateforme ; n'accède à aucune donnée de victime.",
+            [Service.OTHER],
+        ),
+        (
+            ASSOCIATION,
+            Kind.ASSOCIATION,
+            "Association Égide Accueil — Paris (démo)",
+            "AEA",
+            paris,
+            DESCRIPTIONS[Kind.ASSOCIATION],
+            [Service.SOCIAL_SUPPORT, Service.LEGAL_SUPPORT, Service.DAY_RECEPTION, Service.INTERPRETING],
+        ),
     )
     for key, kind, name, acronym, commune, description, services in specs:
         assert commune.latitude is not None and commune.longitude is not None
         latitude, longitude = _jitter(rng, commune.latitude, commune.longitude)
         slug = _slug(name)
         fields: dict[str, object] = {
-            "name": name, "acronym": acronym, "kind": kind, "siret": "", "description": description + FICTION,
+            "name": name,
+            "acronym": acronym,
+            "kind": kind,
+            "siret": "",
+            "description": description + FICTION,
             "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
             "postcode": rng.choice(_postcodes(commune)),
-            "commune": commune, "departement": geo.departements_by_code[commune.departement_id],
-            "latitude": latitude, "longitude": longitude,
-            "phone": _phone(rng), "email": f"contact@{slug}.example.org", "website": f"https://{slug}.example.org",
-            "opening_hours": WEEKDAY_HOURS[0], "is_published": key != OPERATOR,
+            "commune": commune,
+            "departement": geo.departements_by_code[commune.departement_id],
+            "latitude": latitude,
+            "longitude": longitude,
+            "phone": _phone(rng),
+            "email": f"contact@{slug}.example.org",
+            "website": f"https://{slug}.example.org",
+            "opening_hours": WEEKDAY_HOURS[0],
+            "is_published": key != OPERATOR,
         }
         if key == ACSE:
             fields |= {"address_visibility": AddressVisibility.DEPARTEMENT, "hotline": _phone(rng)}
@@ -320,4 +367,3 @@ def plan_organisations(
         sirets.add(siret)
         data.fields["siret"] = siret
     return plans
-

@@ -26,7 +26,11 @@ def export_row(user: Any, org: Organisation) -> list[x.Cell]:
     where = selectors.location_for(user, org)
     exact = where is not None and where.exact
     return [
-        org.pk, org.name, org.acronym, org.kind, org.siret,
+        org.pk,
+        org.name,
+        org.acronym,
+        org.kind,
+        org.siret,
         org.address if exact else "",
         org.postcode if exact else "",
         (org.commune_id or "") if exact else "",
@@ -35,7 +39,11 @@ def export_row(user: Any, org: Organisation) -> list[x.Cell]:
         org.latitude if exact else None,
         org.longitude if exact else None,
         spec.VISIBILITY_TOKENS[AddressVisibility(org.address_visibility)],
-        org.phone, org.email, org.website, org.hotline, org.opening_hours,
+        org.phone,
+        org.email,
+        org.website,
+        org.hotline,
+        org.opening_hours,
         "; ".join(org.service_codes()),
         "; ".join(org.exploitation_form_codes()),
         "; ".join(org.language_codes()),
@@ -51,8 +59,12 @@ def export_row(user: Any, org: Organisation) -> list[x.Cell]:
 
 
 def _code_rows() -> Iterable[list[x.Cell]]:
-    lists = (("type", spec.KINDS), ("services", spec.SERVICES), ("formes_exploitation", spec.EXPLOITATION_FORMS),
-             ("visibilite_adresse", spec.VISIBILITIES))
+    lists = (
+        ("type", spec.KINDS),
+        ("services", spec.SERVICES),
+        ("formes_exploitation", spec.EXPLOITATION_FORMS),
+        ("visibilite_adresse", spec.VISIBILITIES),
+    )
     for column, codes in lists:
         for value, label in codes.choices:
             yield [column, value, label]
@@ -80,10 +92,12 @@ def export_organisations(user: Any, filters: selectors.OrganisationFilters, fmt:
     rows = [export_row(user, org) for org in organisations]
     if fmt == "xlsx":
         text_columns = frozenset(i for i, c in enumerate(spec.COLUMNS) if c.as_text)
-        content = x.write_xlsx([
-            x.Sheet("Organisations", spec.COLUMN_NAMES, rows, [c.width for c in spec.COLUMNS], text_columns),
-            x.Sheet("Codes", ["colonne", "code", "libellé"], _code_rows(), [22, 24, 50]),
-        ])
+        content = x.write_xlsx(
+            [
+                x.Sheet("Organisations", spec.COLUMN_NAMES, rows, [c.width for c in spec.COLUMNS], text_columns),
+                x.Sheet("Codes", ["colonne", "code", "libellé"], _code_rows(), [22, 24, 50]),
+            ]
+        )
     else:
         content = x.write_csv(spec.COLUMN_NAMES, rows)
     confidential = sum(

@@ -98,9 +98,7 @@ def _apply_row(row: ImportRow, existing: dict[int, Organisation], codes: _CodeSe
     return "updated"
 
 
-def do_import_organisations(
-    report: ImportReport, *, acting_user: Any, import_valid_rows: bool = False
-) -> ImportResult:
+def do_import_organisations(report: ImportReport, *, acting_user: Any, import_valid_rows: bool = False) -> ImportResult:
     """Apply every valid row of a validated file in one transaction, with its audit events.
 
     A report with errors imports nothing unless `import_valid_rows` is set; errors about the

@@ -57,7 +57,6 @@ class ImportReport:
         return sum(1 for r in self.rows if r.target_id is None)
 
 
-
 class _Row:
     """One row of the file being parsed; collects its errors."""
 

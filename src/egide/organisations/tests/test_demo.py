@@ -37,16 +37,34 @@ def digest() -> str:
     """Hash what the demo writes about each organisation, ignoring keys and timestamps."""
     rows = [
         [
-            org.name, org.acronym, org.kind, org.siret, org.address, org.postcode, org.commune_id,
-            org.departement_id, org.latitude, org.longitude, org.address_visibility, org.phone, org.email,
-            org.website, org.hotline, org.opening_hours, org.national_collective_member,
-            str(org.exit_pathway_approved_on), org.acse_partner, org.acse_reserved_places, org.capacity_places,
-            org.capacity_free_places, org.is_published, org.service_codes(), org.exploitation_form_codes(),
+            org.name,
+            org.acronym,
+            org.kind,
+            org.siret,
+            org.address,
+            org.postcode,
+            org.commune_id,
+            org.departement_id,
+            org.latitude,
+            org.longitude,
+            org.address_visibility,
+            org.phone,
+            org.email,
+            org.website,
+            org.hotline,
+            org.opening_hours,
+            org.national_collective_member,
+            str(org.exit_pathway_approved_on),
+            org.acse_partner,
+            org.acse_reserved_places,
+            org.capacity_places,
+            org.capacity_free_places,
+            org.is_published,
+            org.service_codes(),
+            org.exploitation_form_codes(),
             org.language_codes(),
         ]
-        for org in Organisation.objects.prefetch_related("services", "exploitation_forms", "languages").order_by(
-            "name"
-        )
+        for org in Organisation.objects.prefetch_related("services", "exploitation_forms", "languages").order_by("name")
     ]
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
@@ -84,9 +102,10 @@ def test_organisations_are_many_and_spread_over_metropolitan_and_overseas_depart
     assert departements & {"971", "972", "973", "974", "976"}
     # Bigger départements get more organisations than the median one.
     counts = [Organisation.objects.filter(departement_id=code).count() for code in departements]
-    assert Organisation.objects.filter(departement_id__in=["75", "13", "59"]).count() >= 3 * sorted(counts)[
-        len(counts) // 2
-    ]
+    assert (
+        Organisation.objects.filter(departement_id__in=["75", "13", "59"]).count()
+        >= 3 * sorted(counts)[len(counts) // 2]
+    )
 
 
 def test_kinds_follow_a_realistic_mix_with_one_acse_coordination_and_one_national_body() -> None:

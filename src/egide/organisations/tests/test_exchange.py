@@ -106,11 +106,36 @@ def row(**overrides: Any) -> dict[str, Any]:
 def three_rows() -> list[dict[str, Any]]:
     return [
         row(),
-        row(nom="Foyer Aurore", type="hébergement", siret="", commune_insee="", commune="Lyon", code_postal="69003",
-            departement="", latitude="", longitude="", visibilite_adresse="", services="hebergement d'urgence"),
-        row(nom="Droits d'abord", type="legal_aid", siret=make_siret(3), commune_insee="", commune="", code_postal="",
-            departement="2A", latitude="", longitude="", adresse="", services="", langues="", places="",
-            places_libres="", agrement_parcours_sortie=""),
+        row(
+            nom="Foyer Aurore",
+            type="hébergement",
+            siret="",
+            commune_insee="",
+            commune="Lyon",
+            code_postal="69003",
+            departement="",
+            latitude="",
+            longitude="",
+            visibilite_adresse="",
+            services="hebergement d'urgence",
+        ),
+        row(
+            nom="Droits d'abord",
+            type="legal_aid",
+            siret=make_siret(3),
+            commune_insee="",
+            commune="",
+            code_postal="",
+            departement="2A",
+            latitude="",
+            longitude="",
+            adresse="",
+            services="",
+            langues="",
+            places="",
+            places_libres="",
+            agrement_parcours_sortie="",
+        ),
     ]
 
 
@@ -175,8 +200,13 @@ def test_each_created_organisation_and_the_import_itself_are_audited_without_val
 
 def test_valid_xlsx_imports_like_csv(coordinator: User) -> None:
     rows = three_rows()
-    rows[0].update(places=10, places_libres=3.0, latitude=48.8686, longitude=2.3316,
-                   agrement_parcours_sortie=datetime.datetime(2023, 3, 15))
+    rows[0].update(
+        places=10,
+        places_libres=3.0,
+        latitude=48.8686,
+        longitude=2.3316,
+        agrement_parcours_sortie=datetime.datetime(2023, 3, 15),
+    )
     result = import_bytes(xlsx_bytes(rows), "orgs.xlsx", coordinator)
     assert result.created == 3
     ruelle = Organisation.objects.get(name="Association Ruelle")
@@ -227,8 +257,9 @@ def test_rows_match_by_identifiant_then_siret_then_name_and_place(coordinator: U
 
 def test_columns_absent_from_the_file_are_left_alone(coordinator: User) -> None:
     org = OrganisationFactory(name="Foyer", phone="01 02 03 04 05", services=[Service.MINORS])
-    data = csv_bytes([{"identifiant": org.pk, "nom": "Foyer", "type": "association", "departement": "75",
-                       "places": "4"}])
+    data = csv_bytes(
+        [{"identifiant": org.pk, "nom": "Foyer", "type": "association", "departement": "75", "places": "4"}]
+    )
     assert import_bytes(data, "f.csv", coordinator).updated == 1
     org.refresh_from_db()
     assert org.phone == "01 02 03 04 05" and org.service_codes() == [Service.MINORS] and org.capacity_places == 4
@@ -243,8 +274,9 @@ def test_a_row_with_a_new_siret_completes_the_organisation_entered_without_one(c
 
 
 def test_commune_found_by_name_and_postcode_accents_aside(coordinator: User) -> None:
-    data = csv_bytes([row(commune_insee="", commune="saint denis", code_postal="93200", departement="",
-                          latitude="", longitude="")])
+    data = csv_bytes(
+        [row(commune_insee="", commune="saint denis", code_postal="93200", departement="", latitude="", longitude="")]
+    )
     import_bytes(data, "f.csv", coordinator)
     assert Organisation.objects.get(name="Association Ruelle").commune_id == "93066"
 
@@ -255,27 +287,54 @@ def test_commune_found_by_name_and_postcode_accents_aside(coordinator: User) -> 
 def rich_directory() -> list[Organisation]:
     return [
         OrganisationFactory(
-            name="Association Lumière", acronym="ASLU", siret=make_siret(11), commune=commune("42218"),
-            latitude=45.434, longitude=4.39, postcode="42000", address="2 place Jean-Jaurès",
-            services=[Service.SOCIAL_SUPPORT, Service.MINORS], exploitation_forms=[ExploitationForm.SEXUAL],
-            languages=["ro", "fr", "snk"], phone="+33 4 77 00 00 00", email="a@lumiere.example.org",
-            website="https://lumiere.example.org", national_collective_member=True,
-            exit_pathway_approved_on=datetime.date(2022, 1, 31), capacity_places=12, capacity_free_places=0,
-            description="=HYPERLINK(\"http://evil\")\nDeuxième ligne ; avec « guillemets »",
+            name="Association Lumière",
+            acronym="ASLU",
+            siret=make_siret(11),
+            commune=commune("42218"),
+            latitude=45.434,
+            longitude=4.39,
+            postcode="42000",
+            address="2 place Jean-Jaurès",
+            services=[Service.SOCIAL_SUPPORT, Service.MINORS],
+            exploitation_forms=[ExploitationForm.SEXUAL],
+            languages=["ro", "fr", "snk"],
+            phone="+33 4 77 00 00 00",
+            email="a@lumiere.example.org",
+            website="https://lumiere.example.org",
+            national_collective_member=True,
+            exit_pathway_approved_on=datetime.date(2022, 1, 31),
+            capacity_places=12,
+            capacity_free_places=0,
+            description='=HYPERLINK("http://evil")\nDeuxième ligne ; avec « guillemets »',
         ),
         OrganisationFactory(
-            name="Foyer Aurore", kind=Kind.SHELTER, commune=commune("69123"), address=SECRET_ADDRESS,
-            postcode="69003", latitude=45.7612345, longitude=4.8523456,
-            address_visibility=AddressVisibility.DEPARTEMENT, acse_partner=True, acse_reserved_places=3,
+            name="Foyer Aurore",
+            kind=Kind.SHELTER,
+            commune=commune("69123"),
+            address=SECRET_ADDRESS,
+            postcode="69003",
+            latitude=45.7612345,
+            longitude=4.8523456,
+            address_visibility=AddressVisibility.DEPARTEMENT,
+            acse_partner=True,
+            acse_reserved_places=3,
             services=[Service.EMERGENCY_SHELTER],
         ),
         OrganisationFactory(
-            name="Maison Ombre", kind=Kind.SHELTER, commune=commune("2A004"), address="8 chemin Caché",
-            address_visibility=AddressVisibility.HIDDEN, is_published=False,
+            name="Maison Ombre",
+            kind=Kind.SHELTER,
+            commune=commune("2A004"),
+            address="8 chemin Caché",
+            address_visibility=AddressVisibility.HIDDEN,
+            is_published=False,
         ),
         OrganisationFactory(
-            name="Collectif départemental", kind=Kind.OTHER, commune=None,
-            departement=Departement.objects.get(code="01"), latitude=None, longitude=None,
+            name="Collectif départemental",
+            kind=Kind.OTHER,
+            commune=None,
+            departement=Departement.objects.get(code="01"),
+            latitude=None,
+            longitude=None,
         ),
     ]
 
@@ -372,8 +431,11 @@ def test_export_follows_the_directory_filters(coordinator: User) -> None:
         ({"siret": "1234"}, "siret", "numéro SIRET invalide"),
         ({"siret": "73282932000075"}, "siret", "numéro SIRET invalide"),
         ({"commune_insee": "", "commune": "Tataouine-les-Bains", "departement": ""}, "commune", "commune inconnue"),
-        ({"commune_insee": "", "commune": "Saint-Denis", "code_postal": "", "departement": ""}, "commune",
-         "commune ambiguë"),
+        (
+            {"commune_insee": "", "commune": "Saint-Denis", "code_postal": "", "departement": ""},
+            "commune",
+            "commune ambiguë",
+        ),
         ({"commune_insee": "99999"}, "commune_insee", "code INSEE de commune inconnu"),
         ({"departement": "13"}, "departement", "ne correspond pas au département de la commune Paris"),
         ({"commune": "Lyon"}, "commune", "ne correspond pas à la commune du code INSEE 75056 (Paris)"),
@@ -474,8 +536,9 @@ def test_a_failure_while_writing_leaves_nothing_half_written(coordinator: User) 
     valid = exchange.validate_file(csv_bytes(three_rows()), "f.csv")
     paris = Departement.objects.get(code="75")
     # Bypass validation: this row breaks the database's free-places constraint at save time.
-    broken = OrganisationData({"name": "Cassé", "kind": Kind.OTHER, "departement": paris,
-                               "capacity_places": 1, "capacity_free_places": 2})
+    broken = OrganisationData(
+        {"name": "Cassé", "kind": Kind.OTHER, "departement": paris, "capacity_places": 1, "capacity_free_places": 2}
+    )
     report = ImportReport("f.csv", "0" * 64, 4, [*valid.rows, ImportRow(5, broken, None)])
     events = AuditEvent.objects.count()
     with pytest.raises(IntegrityError):
@@ -510,8 +573,20 @@ def test_utf16_text_from_excel_imports(coordinator: User) -> None:
 
 
 def test_windows_1252_csv_imports_accented_names(coordinator: User) -> None:
-    data = csv_bytes([row(nom="Foyer Sainte-Hélène", commune_insee="", commune="Évry-Courcouronnes",
-                          departement="91", code_postal="91000", latitude="", longitude="")], encoding="cp1252")
+    data = csv_bytes(
+        [
+            row(
+                nom="Foyer Sainte-Hélène",
+                commune_insee="",
+                commune="Évry-Courcouronnes",
+                departement="91",
+                code_postal="91000",
+                latitude="",
+                longitude="",
+            )
+        ],
+        encoding="cp1252",
+    )
     import_bytes(data, "f.csv", coordinator)
     org = Organisation.objects.get(name="Foyer Sainte-Hélène")
     assert org.commune is not None and org.commune.name == "Évry-Courcouronnes"
@@ -519,12 +594,36 @@ def test_windows_1252_csv_imports_accented_names(coordinator: User) -> None:
 
 def test_xlsx_keeps_leading_zeros_of_text_and_restores_them_on_numbers(coordinator: User) -> None:
     rows = [
-        row(nom="Ain texte", siret="", commune="", commune_insee="01001", departement="01", code_postal="01400",
-            latitude=None, longitude=None),
-        row(nom="Ain nombre", siret="", commune="", commune_insee=1001.0, departement=1, code_postal=1400,
-            latitude=None, longitude=None),
-        row(nom="Corse", siret="", commune="Ajaccio", commune_insee="2A004", departement="2A", code_postal=20000,
-            latitude=None, longitude=None),
+        row(
+            nom="Ain texte",
+            siret="",
+            commune="",
+            commune_insee="01001",
+            departement="01",
+            code_postal="01400",
+            latitude=None,
+            longitude=None,
+        ),
+        row(
+            nom="Ain nombre",
+            siret="",
+            commune="",
+            commune_insee=1001.0,
+            departement=1,
+            code_postal=1400,
+            latitude=None,
+            longitude=None,
+        ),
+        row(
+            nom="Corse",
+            siret="",
+            commune="Ajaccio",
+            commune_insee="2A004",
+            departement="2A",
+            code_postal=20000,
+            latitude=None,
+            longitude=None,
+        ),
     ]
     result = import_bytes(xlsx_bytes(rows), "f.xlsx", coordinator)
     assert result.created == 3

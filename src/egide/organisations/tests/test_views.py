@@ -26,18 +26,33 @@ Login = Callable[[User], Client]
 @pytest.fixture
 def shelter() -> Organisation:
     return OrganisationFactory(
-        name="Foyer Sainte-Hélène", kind=Kind.SHELTER, commune=commune("13055"), address=SECRET_ADDRESS,
-        postcode="13004", latitude=43.3, longitude=5.4, address_visibility=AddressVisibility.DEPARTEMENT,
-        services=[Service.EMERGENCY_SHELTER, Service.MINORS], exploitation_forms=[ExploitationForm.SEXUAL],
-        languages=["ro"], phone="04 91 00 00 00", capacity_places=12, capacity_free_places=3,
+        name="Foyer Sainte-Hélène",
+        kind=Kind.SHELTER,
+        commune=commune("13055"),
+        address=SECRET_ADDRESS,
+        postcode="13004",
+        latitude=43.3,
+        longitude=5.4,
+        address_visibility=AddressVisibility.DEPARTEMENT,
+        services=[Service.EMERGENCY_SHELTER, Service.MINORS],
+        exploitation_forms=[ExploitationForm.SEXUAL],
+        languages=["ro"],
+        phone="04 91 00 00 00",
+        capacity_places=12,
+        capacity_free_places=3,
     )
 
 
 @pytest.fixture
 def association() -> Organisation:
     return OrganisationFactory(
-        name="Droits d'abord", kind=Kind.LEGAL_AID, address="3 rue de Rivoli", postcode="75001",
-        services=[Service.LEGAL_SUPPORT], exploitation_forms=[ExploitationForm.LABOUR_DOMESTIC], languages=["en"],
+        name="Droits d'abord",
+        kind=Kind.LEGAL_AID,
+        address="3 rue de Rivoli",
+        postcode="75001",
+        services=[Service.LEGAL_SUPPORT],
+        exploitation_forms=[ExploitationForm.LABOUR_DOMESTIC],
+        languages=["en"],
     )
 
 
@@ -261,7 +276,8 @@ def test_the_national_coordinator_edits_any_organisation_and_moves_it(
         ({"siret": "73282932000075"}, "siret", "Numéro SIRET invalide (clé de contrôle)."),
         ({"siret": "1234"}, "siret", "Numéro SIRET invalide : 14 chiffres attendus."),
         (
-            {"capacity_places": "4", "capacity_free_places": "9"}, "capacity_free_places",
+            {"capacity_places": "4", "capacity_free_places": "9"},
+            "capacity_free_places",
             "Le nombre de places libres (9) ne peut pas dépasser le nombre de places (4).",
         ),
         ({"commune": "Saint-Martin"}, "commune", "Plusieurs communes portent ce nom"),
@@ -270,8 +286,13 @@ def test_the_national_coordinator_edits_any_organisation_and_moves_it(
     ],
 )
 def test_bad_input_gets_a_french_error_and_saves_nothing(
-    client: Client, shelter: Organisation, make_user: MakeUser, login: Login,
-    changes: dict[str, str], field: str, message: str,
+    client: Client,
+    shelter: Organisation,
+    make_user: MakeUser,
+    login: Login,
+    changes: dict[str, str],
+    field: str,
+    message: str,
 ) -> None:
     login(make_user(Role.ORG_ADMIN, shelter))
     before = Organisation.objects.filter(pk=shelter.pk).values().get()
@@ -296,11 +317,19 @@ def test_a_valid_siret_is_stored_without_spaces(
 def test_the_national_coordinator_creates_an_organisation(client: Client, make_user: MakeUser, login: Login) -> None:
     login(make_user(Role.NATIONAL_COORDINATOR))
     assert client.get("/organisations/nouvelle/").status_code == 200
-    response = client.post("/organisations/nouvelle/", {
-        "name": "Accueil Nord", "kind": Kind.ASSOCIATION, "commune": "59350", "address_visibility": "public",
-        "services": [Service.SOCIAL_SUPPORT, Service.INTERPRETING], "languages": ["ar", "en"],
-        "acse_reserved_places": "0", "is_published": "on",
-    })
+    response = client.post(
+        "/organisations/nouvelle/",
+        {
+            "name": "Accueil Nord",
+            "kind": Kind.ASSOCIATION,
+            "commune": "59350",
+            "address_visibility": "public",
+            "services": [Service.SOCIAL_SUPPORT, Service.INTERPRETING],
+            "languages": ["ar", "en"],
+            "acse_reserved_places": "0",
+            "is_published": "on",
+        },
+    )
     org = Organisation.objects.get(name="Accueil Nord")
     assert response.status_code == 302 and response["Location"] == f"/organisations/{org.pk}/"
     assert (org.departement_id, org.commune_id) == ("59", "59350")
@@ -311,8 +340,10 @@ def test_the_national_coordinator_creates_an_organisation(client: Client, make_u
 
 def test_an_organisation_needs_a_commune_or_a_departement(client: Client, make_user: MakeUser, login: Login) -> None:
     login(make_user(Role.NATIONAL_COORDINATOR))
-    response = client.post("/organisations/nouvelle/", {"name": "Sans lieu", "kind": Kind.OTHER,
-                                                       "address_visibility": "hidden", "acse_reserved_places": "0"})
+    response = client.post(
+        "/organisations/nouvelle/",
+        {"name": "Sans lieu", "kind": Kind.OTHER, "address_visibility": "hidden", "acse_reserved_places": "0"},
+    )
     assert "Indiquez la commune ou, à défaut, le département." in response.content.decode()
     assert not Organisation.objects.filter(name="Sans lieu").exists()
 

@@ -48,7 +48,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="vérifier seulement, sans rien importer")
         parser.add_argument(
-            "--as", dest="acting_as", metavar="EMAIL",
+            "--as",
+            dest="acting_as",
+            metavar="EMAIL",
             help="compte au nom duquel importer (défaut : « egide import » dans l'audit)",
         )
 
