@@ -180,6 +180,12 @@ def _prepare_demo() -> int:
         print(f"    {result.organisations} organisations fictives créées.")
     else:
         print("    Déjà chargées : rien à faire.")
+    from egide.identification.actions import load_shipped_lists
+
+    loaded, skipped = load_shipped_lists()
+    print(f"==> Listes d'indicateurs de repérage (OIT/CE, brouillon à vérifier) : {len(loaded)} nouvelle(s) version(s).")
+    for note in skipped:
+        print(f"    {note}")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()

@@ -44,8 +44,10 @@ class Organisation(BaseModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     address_visibility = models.CharField(
-        _("visibilité de l'adresse"), max_length=12,
-        choices=AddressVisibility.choices, default=AddressVisibility.PUBLIC,
+        _("visibilité de l'adresse"),
+        max_length=12,
+        choices=AddressVisibility.choices,
+        default=AddressVisibility.PUBLIC,
     )
 
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
@@ -73,7 +75,16 @@ class Organisation(BaseModel):
     class Meta:
         verbose_name = _("organisation")
         ordering = ["name"]
-        indexes = [models.Index(fields=["departement", "is_published", "is_active"])]
+        indexes = [
+            # Covers the directory's filters by département (with the visibility rule): counting
+            # never reads the table.
+            models.Index(
+                fields=["departement", "is_published", "is_active", "address_visibility"],
+                name="organisation_placed_idx",
+            ),
+            # The latest change dates the API's responses (ETag, Last-Modified) at every request.
+            models.Index(fields=["updated_at"], name="organisation_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(capacity_free_places__isnull=True)

@@ -65,8 +65,9 @@ def can_view_unpublished(user: Any, organisation: Organisation) -> bool:
 def can_edit(user: Any, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    return user.has_capability(Cap.ORGANISATION_EDIT_ANY) or user.has_capability_in(
-        Cap.ORGANISATION_EDIT_OWN, organisation.pk
+    return bool(
+        user.has_capability(Cap.ORGANISATION_EDIT_ANY)
+        or user.has_capability_in(Cap.ORGANISATION_EDIT_OWN, organisation.pk)
     )
 
 

@@ -61,8 +61,11 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 class DirectoryQuery(Schema):
     """Filters shared by the list and the markers."""
 
-    q: str = Field("", max_length=200, description="Mots cherchés (sans accents ni casse) dans le nom, le sigle, "
-                   "la commune et les services.")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Mots cherchés (sans accents ni casse) dans le nom, le sigle, la commune et les services.",
+    )
     service: Service | None = Field(None, description="Service proposé.")
     exploitation_form: ExploitationForm | None = Field(None, description="Forme d'exploitation prise en charge.")
     language: str = Field("", description="Langue parlée, code ISO 639 (639-1 s'il existe, sinon 639-3).")
@@ -88,9 +91,14 @@ class DirectoryQuery(Schema):
 
     def filters(self, bbox: tuple[float, float, float, float] | None = None) -> OrganisationFilters:
         return OrganisationFilters(
-            q=self.q, service=self.service or "", exploitation_form=self.exploitation_form or "",
-            language=self.language, minors=self.minors, departement=self.departement,
-            kind=self.kind or "", bbox=bbox,
+            q=self.q,
+            service=self.service or "",
+            exploitation_form=self.exploitation_form or "",
+            language=self.language,
+            minors=self.minors,
+            departement=self.departement,
+            kind=self.kind or "",
+            bbox=bbox,
         )
 
 
@@ -172,13 +180,14 @@ class OrganisationPage(Schema):
 
 class PointGeometry(Schema):
     type: Literal["Point"]
-    coordinates: tuple[float, float] = Field(description="[longitude, latitude]")
+    coordinates: tuple[float, float] = Field(description="[longitude, latitude], arrondies à 5 décimales.")
 
 
 class MarkerProperties(Schema):
+    """What the map shows of an organisation: its name, the label of its kind, its services."""
+
     id: int
     name: str
-    kind: str
     kind_label: str
     services: list[str]
 

@@ -5,11 +5,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from egide.core.text import fold
 from egide.accounts.roles import Cap
+from egide.core.text import fold
 from egide.organisations import policies
 from egide.organisations.models import (
     Organisation,
@@ -70,7 +71,10 @@ def apply_filters(qs: QuerySet[Organisation], f: OrganisationFilters) -> QuerySe
         # Only exact public positions are filtered by the box; confidential ones have none.
         qs = qs.filter(
             address_visibility=AddressVisibility.PUBLIC,
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east,
+            latitude__gte=south,
+            latitude__lte=north,
+            longitude__gte=west,
+            longitude__lte=east,
         )
     return qs
 
@@ -106,23 +110,51 @@ CODE_MODELS: dict[str, type[Any]] = {
 }
 
 
-def code_lists(
-    organisation_ids: Collection[int] | QuerySet[Any], tables: Collection[str] = tuple(CODE_MODELS)
-) -> dict[str, dict[int, list[str]]]:
-    """Return, per code table (`CODE_MODELS`), the sorted codes of each organisation.
+def code_lists(organisation_ids: Collection[int]) -> dict[str, dict[int, list[str]]]:
+    """Return, per code table of `CODE_MODELS`, the sorted codes of each of these organisations.
 
-    `organisation_ids` is a list or a sub-query of ids. One query per table; none for an
-    empty list.
+    One query for the three tables, none without ids. Written in SQL: for a page of
+    organisations, the ORM's handling of the list of ids costs several times the query
+    itself, on the API's busiest path. The SQL is plain (UNION ALL, IN), for every database.
     """
-    lists: dict[str, dict[int, list[str]]] = {name: {} for name in tables}
-    if not isinstance(organisation_ids, QuerySet) and not organisation_ids:
+    lists: dict[str, dict[int, list[str]]] = {name: {} for name in CODE_MODELS}
+    ids = [int(pk) for pk in organisation_ids]
+    if not ids:
         return lists
-    for name in tables:
-        rows = CODE_MODELS[name].objects.filter(organisation_id__in=organisation_ids).order_by("organisation_id", "code")
-        by_organisation = lists[name]
-        for organisation_id, code in rows.values_list("organisation_id", "code"):
-            by_organisation.setdefault(organisation_id, []).append(code)
+    quote, placeholders = connection.ops.quote_name, ", ".join(["%s"] * len(ids))
+    selects = []
+    for index, model in enumerate(CODE_MODELS.values()):
+        organisation, code = (quote(model._meta.get_field(name).column) for name in ("organisation", "code"))
+        # Identifiers come from the models, values are parameters: nothing from the request is spliced in.
+        selects.append(
+            f"SELECT {index}, {organisation}, {code} FROM {quote(model._meta.db_table)} "  # noqa: S608
+            f"WHERE {organisation} IN ({placeholders})"
+        )
+    names = list(CODE_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), ids * len(selects))
+        for index, organisation_id, code in cursor.fetchall():
+            lists[names[index]].setdefault(organisation_id, []).append(code)
+    for by_organisation in lists.values():
+        _sort_each(by_organisation)
     return lists
+
+
+def _sort_each(codes: dict[int, list[str]]) -> None:
+    # Sorted by Python, as `Organisation.service_codes()` does: a database collation may order
+    # "_" differently.
+    for values in codes.values():
+        values.sort()
+
+
+def service_codes(organisations: QuerySet[Organisation]) -> dict[int, list[str]]:
+    """Return the sorted service codes of each organisation of `organisations` (a sub-query: any size)."""
+    codes: dict[int, list[str]] = {}
+    rows = OrganisationService.objects.filter(organisation__in=organisations.values("pk"))
+    for organisation_id, code in rows.values_list("organisation_id", "code"):
+        codes.setdefault(organisation_id, []).append(code)
+    _sort_each(codes)
+    return codes
 
 
 class DirectoryVersion(NamedTuple):
@@ -133,13 +165,14 @@ class DirectoryVersion(NamedTuple):
 
 
 def directory_version() -> DirectoryVersion:
-    """Return the latest `updated_at` and the number of organisations, in one query.
+    """Return the latest `updated_at` and the number of organisations.
 
     Writes go through `actions.apply_organisation_data`, which stamps `updated_at` on every
-    change (code lists included); the count catches deletions.
+    change (code lists included); the count catches deletions. Two queries, each answered
+    from an index: together in one statement, they would scan the table.
     """
-    found = Organisation.objects.order_by().aggregate(latest=Max("updated_at"), count=Count("pk"))
-    return DirectoryVersion(found["latest"], found["count"])
+    latest = Organisation.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
+    return DirectoryVersion(latest, Organisation.objects.order_by().count())
 
 
 def access_organisation(user: Any, organisation_id: int) -> Organisation:
@@ -174,8 +207,15 @@ class Location:
 
 # The columns `locate` reads, as named by `QuerySet.values()` on Organisation.
 LOCATION_FIELDS = (
-    "id", "address_visibility", "address", "postcode", "commune__name", "departement_id", "departement__name",
-    "latitude", "longitude",
+    "id",
+    "address_visibility",
+    "address",
+    "postcode",
+    "commune__name",
+    "departement_id",
+    "departement__name",
+    "latitude",
+    "longitude",
 )
 
 
@@ -187,8 +227,14 @@ def locate(viewer: policies.LocationViewer, row: Mapping[str, Any]) -> Location 
     """
     if viewer.sees_exact(row["id"], row["address_visibility"]):
         return Location(
-            True, row["address"], row["postcode"], row["commune__name"] or "",
-            row["departement_id"], row["departement__name"], row["latitude"], row["longitude"],
+            True,
+            row["address"],
+            row["postcode"],
+            row["commune__name"] or "",
+            row["departement_id"],
+            row["departement__name"],
+            row["latitude"],
+            row["longitude"],
         )
     if row["address_visibility"] == AddressVisibility.DEPARTEMENT:
         return Location(False, "", "", "", row["departement_id"], row["departement__name"], None, None)
@@ -198,11 +244,15 @@ def locate(viewer: policies.LocationViewer, row: Mapping[str, Any]) -> Location 
 def location_row(organisation: Organisation) -> dict[str, Any]:
     """Return an organisation instance's `LOCATION_FIELDS`, for `locate`."""
     return {
-        "id": organisation.pk, "address_visibility": organisation.address_visibility,
-        "address": organisation.address, "postcode": organisation.postcode,
+        "id": organisation.pk,
+        "address_visibility": organisation.address_visibility,
+        "address": organisation.address,
+        "postcode": organisation.postcode,
         "commune__name": organisation.commune.name if organisation.commune else None,
-        "departement_id": organisation.departement.code, "departement__name": organisation.departement.name,
-        "latitude": organisation.latitude, "longitude": organisation.longitude,
+        "departement_id": organisation.departement.code,
+        "departement__name": organisation.departement.name,
+        "latitude": organisation.latitude,
+        "longitude": organisation.longitude,
     }
 
 

@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 
 
+@cache  # Simplifying takes seconds; test flushes reload the geography many times per process.
 def _geometries() -> dict[str, dict[str, Any]]:
     collection = json.loads(gzip.decompress((DATA_DIR / "departements.geojson.gz").read_bytes()))
     return {f["properties"]["code"]: simplify_geometry(f["geometry"]) for f in collection["features"]}
