@@ -86,6 +86,9 @@ def database_from_env() -> dict[str, object]:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
+        # Each request would otherwise reconnect and re-run the PRAGMAs: a quarter of an API call.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "NAME": os.environ.get("EGIDE_SQLITE_PATH", str(VAR_DIR / "egide.sqlite3")),
         "OPTIONS": {
             # WAL lets the worker and the web server read while one writes;

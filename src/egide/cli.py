@@ -183,7 +183,7 @@ def _prepare_demo() -> int:
     from egide.identification.actions import load_shipped_lists
 
     loaded, skipped = load_shipped_lists()
-    print(f"==> Listes d'indicateurs de repérage (OIT/CE, brouillon à vérifier) : {len(loaded)} nouvelle(s) version(s).")
+    print(f"==> Listes d'indicateurs de repérage (OIT/CE, à vérifier) : {len(loaded)} nouvelle(s) version(s).")
     for note in skipped:
         print(f"    {note}")
     print("\nComptes de démonstration (un par rôle) :\n")

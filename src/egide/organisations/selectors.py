@@ -37,10 +37,17 @@ class OrganisationFilters:
 
 
 def _with_relations(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return qs.select_related("departement", "commune").prefetch_related(
-        Prefetch("services", queryset=OrganisationService.objects.only("organisation_id", "code")),
-        Prefetch("exploitation_forms", queryset=OrganisationExploitationForm.objects.only("organisation_id", "code")),
-        Prefetch("languages", queryset=OrganisationLanguage.objects.only("organisation_id", "code")),
+    # A département's boundary is large and never shown with an organisation.
+    return (
+        qs.select_related("departement", "commune")
+        .defer("departement__geometry")
+        .prefetch_related(
+            Prefetch("services", queryset=OrganisationService.objects.only("organisation_id", "code")),
+            Prefetch(
+                "exploitation_forms", queryset=OrganisationExploitationForm.objects.only("organisation_id", "code")
+            ),
+            Prefetch("languages", queryset=OrganisationLanguage.objects.only("organisation_id", "code")),
+        )
     )
 
 
@@ -88,7 +95,8 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
 
 
 def search_organisations(user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
-    return _with_relations(apply_filters(visible_organisations(user), filters)).order_by("name", "pk")
+    """Return the organisations `user` may find with `filters`, with their related rows, by name."""
+    return _with_relations(matching_organisations(user, filters)).order_by("name", "pk")
 
 
 def matching_organisations(user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -17,7 +16,7 @@ from egide.organisations import actions, policies, selectors
 from egide.organisations.forms import FilterForm, OrganisationForm, language_choices, language_name
 from egide.organisations.models import Organisation, OrganisationLanguage
 from egide.organisations.static_map import departement_map
-from egide.organisations.vocabulary import AddressVisibility, ExploitationForm, Service
+from egide.organisations.vocabulary import ExploitationForm, Service
 
 PAGE_SIZE = 50
 # Sent by the map's script to get the results list alone.
@@ -56,18 +55,9 @@ def _filter_form(request: HttpRequest) -> FilterForm:
     return FilterForm(request.GET, languages=language_choices(codes))
 
 
-def _search(user: Any, filters: selectors.OrganisationFilters) -> QuerySet[Organisation]:
-    """Search like the API does: a location hidden from the viewer must not be found by its département."""
-    organisations = selectors.search_organisations(user, filters)
-    if filters.departement and not (user.is_authenticated and user.has_capability(Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY)):
-        own = user.organisation_ids() if user.is_authenticated else set()
-        organisations = organisations.filter(~Q(address_visibility=AddressVisibility.HIDDEN) | Q(pk__in=own))
-    return organisations
-
-
 def _results(request: HttpRequest, form: FilterForm) -> dict[str, Any]:
     """Search with the form's filters and return one page of results and its context."""
-    organisations = _search(request.user, form.filters())
+    organisations = selectors.search_organisations(request.user, form.filters())
     page: Page[Organisation] = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         ResultRow(org, selectors.location_for(request.user, org), [str(Service(c).label) for c in org.service_codes()])
