@@ -15,6 +15,9 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("EGIDE_SECRET_KEY must be at least 50 characters long.")
 
 EGIDE_REQUIRE_MFA = True
+# Never generate master keys on the fly in production: they come from the environment or a
+# key file that the operator created and backs up apart from the database.
+EGIDE_REQUIRE_KEYS = True
 EGIDE_DEMO = False
 
 SECURE_SSL_REDIRECT = os.environ.get("EGIDE_SSL_REDIRECT", "1") == "1"
