@@ -1,48 +1,30 @@
-from typing import Any
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from egide.core.audit import record_event, verify_chain
-from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
 from egide.core.models import AuditEvent
-
-
-def _append(n: int, actor: Any = None) -> None:
-    for i in range(n):
-        with transaction.atomic():
-            record_event(f"test.event{i}", actor=actor, extra={"i": i})
-
-
-def _tamper(sql: str, params: list[Any]) -> None:
-    """Change the table behind the application's back, as a database administrator could."""
-    remove_append_only_triggers(connection)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-    finally:
-        install_append_only_triggers(connection)
+from egide.core.tests.audit_helpers import append_events, tamper
 
 
 @pytest.mark.django_db
 def test_chain_of_untouched_events_verifies() -> None:
-    _append(5)
+    append_events(5)
     report = verify_chain()
     assert report.ok and report.checked == 5
 
 
 @pytest.mark.django_db
 def test_each_event_links_to_the_previous_hash() -> None:
-    _append(3)
+    append_events(3)
     events = list(AuditEvent.objects.order_by("id"))
     assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
 
 
 @pytest.mark.django_db
 def test_changed_row_is_reported_as_first_break() -> None:
-    _append(5)
+    append_events(5)
     third = AuditEvent.objects.order_by("id")[2]
-    _tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["falsifié", third.pk])
+    tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["falsifié", third.pk])
     report = verify_chain()
     assert not report.ok
     assert report.first_break is not None and report.first_break.event_id == third.pk
@@ -50,16 +32,16 @@ def test_changed_row_is_reported_as_first_break() -> None:
 
 @pytest.mark.django_db
 def test_deleted_row_breaks_the_next_link() -> None:
-    _append(5)
+    append_events(5)
     ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
-    _tamper("DELETE FROM core_auditevent WHERE id = %s", [ids[1]])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [ids[1]])
     report = verify_chain()
     assert report.first_break is not None and report.first_break.event_id == ids[2]
 
 
 @pytest.mark.django_db
 def test_orm_refuses_update_and_delete() -> None:
-    _append(1)
+    append_events(1)
     event = AuditEvent.objects.get()
     with pytest.raises(PermissionError):
         event.save()
@@ -71,7 +53,7 @@ def test_orm_refuses_update_and_delete() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_database_refuses_update_even_through_raw_sql() -> None:
-    _append(1)
+    append_events(1)
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET reason = 'x'")
 

@@ -4,33 +4,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 
 from egide import cli
-from egide.core.audit import record_event
-from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
 from egide.core.models import AuditEvent
-
-
-def _append(n: int) -> None:
-    for i in range(n):
-        with transaction.atomic():
-            record_event(f"test.cli{i}", actor=None, extra={"i": i})
-
-
-def _tamper(sql: str, params: list[Any]) -> None:
-    """Change the table behind the application's back, as a database administrator could."""
-    remove_append_only_triggers(connection)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-    finally:
-        install_append_only_triggers(connection)
-
+from egide.core.tests.audit_helpers import append_events, tamper
 
 # --- Parsing -------------------------------------------------------------------------------
 
@@ -79,16 +59,16 @@ def test_unknown_commands_are_refused_with_exit_code_2(argv: list[str], capsys: 
 
 @pytest.mark.django_db
 def test_audit_verify_on_an_intact_chain_says_so_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    _append(3)
+    append_events(3)
     assert cli.main(["audit", "verify"]) == 0
     assert capsys.readouterr().out.strip() == "Chaîne d'audit intègre : 3 événements vérifiés."
 
 
 @pytest.mark.django_db
 def test_audit_verify_names_the_first_changed_event_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    _append(4)
+    append_events(4)
     second = AuditEvent.objects.order_by("id")[1]
-    _tamper("UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.rewritten", second.pk])
+    tamper("UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.rewritten", second.pk])
     assert cli.main(["audit", "verify"]) == 1
     captured = capsys.readouterr()
     assert captured.err.strip() == f"Chaîne rompue à l'événement #{second.pk} : le contenu de l'événement a été modifié"
@@ -97,26 +77,26 @@ def test_audit_verify_names_the_first_changed_event_and_exits_1(capsys: pytest.C
 
 @pytest.mark.django_db
 def test_audit_verify_reports_a_deleted_event_at_the_next_link(capsys: pytest.CaptureFixture[str]) -> None:
-    _append(3)
+    append_events(3)
     ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
-    _tamper("DELETE FROM core_auditevent WHERE id = %s", [ids[0]])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [ids[0]])
     assert cli.main(["audit", "verify"]) == 1
     assert f"Chaîne rompue à l'événement #{ids[1]} : le lien" in capsys.readouterr().err
 
 
 @pytest.mark.django_db
 def test_manage_py_audit_verify_is_the_same_command(capsys: pytest.CaptureFixture[str]) -> None:
-    _append(1)
+    append_events(1)
     call_command("audit", "verify")
     assert capsys.readouterr().out.strip() == "Chaîne d'audit intègre : 1 événement vérifié."
 
 
 @pytest.mark.django_db
 def test_manage_py_audit_verify_exits_1_on_a_broken_chain() -> None:
-    _append(2)
+    append_events(2)
     first = AuditEvent.objects.order_by("id").first()
     assert first is not None
-    _tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["falsifié", first.pk])
+    tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["falsifié", first.pk])
     with pytest.raises(SystemExit) as stop:
         call_command("audit", "verify")
     assert stop.value.code == 1
