@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("egide.public.urls")),
     path("", include("egide.organisations.urls")),
     path("", include("egide.identification.urls")),
+    path("", include("egide.cases.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),
     path("api/v1/", api.urls),

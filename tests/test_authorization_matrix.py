@@ -23,6 +23,8 @@ from egide.accounts.actions import do_create_api_token
 from egide.accounts.models import Membership, User
 from egide.accounts.roles import Role
 from egide.api import api
+from egide.cases.actions import do_open_case
+from egide.cases.identity import Identity, PartialDate
 from egide.core.access import policy_of
 from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
@@ -123,6 +125,13 @@ EXPECTED: dict[str, Rule] = {
         c, own=(405, 302), other=(405, 404), roles=(Role.CASE_SUPERVISOR,)
     ),
     "identification:indicator_lists": login_then(has_role(Role.NATIONAL_COORDINATOR)),
+    # Cases: caseworkers and supervisors of the owning organisation only; the case belongs to `own`.
+    "cases:case_list": login_then(has_role(*SCREENERS), post=405),
+    "cases:case_create": login_then(has_role(*SCREENERS)),
+    "cases:case_detail": lambda c: screening_rule(c, own=(200, 405), other=(404, 405)),
+    "cases:identity_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    # An empty POST lacks the confirmation box: back to the case, nothing closed.
+    "cases:case_close": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -176,6 +185,7 @@ class World:
     users: dict[str, User]
     token_id: int
     screening_id: int = 0
+    case_id: int = 0
 
 
 @pytest.fixture
@@ -201,7 +211,7 @@ def world(db: Any) -> World:
         users[str(caller)] = user
     stranger = User.objects.create_user("stranger@example.org", "matrix password 123", full_name="Tiers")
     token, _ = do_create_api_token(stranger, name="tiers", days=30)
-    return World(own, other, users, token.pk, _screening(own, users))
+    return World(own, other, users, token.pk, _screening(own, users), _case(own, users))
 
 
 def _screening(own: Any, users: dict[str, User]) -> int:
@@ -219,9 +229,16 @@ def _screening(own: Any, users: dict[str, User]) -> int:
     return screening.pk
 
 
+def _case(own: Any, users: dict[str, User]) -> int:
+    """An open case of `own`, opened by its caseworker."""
+    identity = Identity(family_name="Matrice", given_names="Personne", birth_date=PartialDate(1990, 5))
+    case = do_open_case(own, identity, "female", ["SEXUAL"], acting_user=users[str(Caller(Role.CASEWORKER, True))])
+    return case.pk
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
-              "screening_id": world.screening_id}  # fmt: skip
+              "screening_id": world.screening_id, "case_id": world.case_id}  # fmt: skip
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "egide.accounts",
     "egide.organisations",
     "egide.identification",
+    "egide.cases",
     "egide.public",
 ]
 

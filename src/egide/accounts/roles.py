@@ -46,6 +46,8 @@ class Cap:
     SCREENING_CREATE = "screening.create"
     SCREENING_CONFIRM = "screening.confirm"
     INDICATOR_LISTS_MANAGE = "indicator_lists.manage"
+    CASE_VIEW = "case.view"
+    CASE_CREATE = "case.create"
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,17 @@ class RoleSpec:
 _EVERYONE = {Cap.DIRECTORY_VIEW, Cap.API_TOKENS}
 
 ROLE_SPECS: dict[Role, RoleSpec] = {
-    Role.CASEWORKER: RoleSpec(Zone.PROTECTION, frozenset(_EVERYONE | {Cap.SCREENING_CREATE}), reads_victim_data=True),
+    Role.CASEWORKER: RoleSpec(
+        Zone.PROTECTION,
+        frozenset(_EVERYONE | {Cap.SCREENING_CREATE, Cap.CASE_VIEW, Cap.CASE_CREATE}),
+        reads_victim_data=True,
+    ),
     Role.CASE_SUPERVISOR: RoleSpec(
         Zone.PROTECTION,
-        frozenset(_EVERYONE | {Cap.MEMBERS_VIEW_OWN, Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM}),
+        frozenset(
+            _EVERYONE
+            | {Cap.MEMBERS_VIEW_OWN, Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM, Cap.CASE_VIEW, Cap.CASE_CREATE}
+        ),
         reads_victim_data=True,
     ),
     Role.ORG_ADMIN: RoleSpec(

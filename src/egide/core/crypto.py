@@ -12,6 +12,7 @@ rotates with the master keys, since rotating it would require every value in cle
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -63,9 +64,15 @@ def new_key_file(path: Path) -> None:
         "active": "mk1",
         "index_key": _b64(secrets.token_bytes(KEY_BYTES)),
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside then linked: a concurrent process (parallel tests) never reads a half-written file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(content, handle, indent=2)
+    try:
+        os.link(tmp, path)  # raises FileExistsError if the file exists
+    finally:
+        tmp.unlink()
 
 
 def add_master_key(path: Path) -> str:
@@ -109,7 +116,9 @@ def keyring() -> Keyring:
     if not path.exists():
         if getattr(settings, "EGIDE_REQUIRE_KEYS", False):
             raise ImproperlyConfigured("No master keys: set EGIDE_MASTER_KEYS or EGIDE_KEY_FILE.")
-        new_key_file(path)
+        # Another process (a parallel test worker) may have created it first.
+        with contextlib.suppress(FileExistsError):
+            new_key_file(path)
     content = json.loads(path.read_text())
     masters = {k["id"]: _decode_key(k["key"], f"master key {k['id']}") for k in content["master_keys"]}
     return Keyring(masters, content["active"], _decode_key(content["index_key"], "index_key"))

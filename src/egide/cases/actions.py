@@ -1,0 +1,126 @@
+"""Writes of the case file; each `do_*` runs in one transaction with its audit event.
+
+Audit events carry references and codes only: never a name, a date of birth or any other
+identity value, since the audit trail is kept for ever and is not encrypted.
+"""
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from egide.cases import policies
+from egide.cases.identity import Identity, birth_index, encrypt_identity, field_context, name_index
+from egide.cases.models import Case, CaseExploitationForm, Person
+from egide.cases.selectors import identity_of, notes_of
+from egide.cases.vocabulary import CaseStatus
+from egide.core import crypto
+from egide.core.audit import record_event
+from egide.core.keys import create_data_key, open_data_key
+from egide.organisations.models import Organisation
+
+
+class CaseRefusedError(Exception):
+    """The action is not allowed in the case's present state; the message is French."""
+
+
+def _seal(person: Person, identity: Identity, notes: str, key: bytes) -> None:
+    person.identity = encrypt_identity(identity, key, person.uid)
+    person.notes = crypto.encrypt(key, notes.encode(), context=field_context(person.uid, "notes"))
+    person.name_index = name_index(identity.family_name, identity.given_names, person.organisation_id)
+    person.birth_index = birth_index(identity.birth_date, person.organisation_id)
+
+
+def _next_reference(organisation: Organisation, year: int) -> str:
+    """Return the next « AAAA-NNNN » of the organisation; the caller holds its row lock."""
+    prefix = f"{year}-"
+    used = Case.objects.filter(organisation=organisation, reference__startswith=prefix).values_list(
+        "reference", flat=True
+    )
+    last = max((int(r[len(prefix) :]) for r in used if r[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{last + 1:04d}"
+
+
+def do_open_case(
+    organisation: Organisation,
+    identity: Identity,
+    sex: str,
+    forms: Sequence[str],
+    *,
+    acting_user: Any,
+    notes: str = "",
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Create the person (identity encrypted under a new data key) and open their case."""
+    if not policies.can_create_in(acting_user, organisation.pk):
+        raise PermissionDenied
+    opened_on = opened_on or timezone.localdate()
+    with transaction.atomic(durable=True):
+        # The organisation's row lock serialises the numbering of its cases.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        data_key = create_data_key()
+        person = Person(organisation=organisation, data_key=data_key, sex=sex, created_by=acting_user)
+        _seal(person, identity, notes, open_data_key(data_key))
+        person.save()
+        case = Case.objects.create(
+            organisation=organisation, person=person, reference=_next_reference(organisation, opened_on.year),
+            opened_on=opened_on, assigned_to=acting_user, created_by=acting_user,
+        )  # fmt: skip
+        CaseExploitationForm.objects.bulk_create(CaseExploitationForm(case=case, code=c) for c in sorted(set(forms)))
+        record_event(
+            "case.open", actor=acting_user, organisation_id=organisation.pk, target=case,
+            extra={"reference": case.reference, "person": person.pk, "sex": sex,
+                   "exploitation_forms": sorted(set(forms))},
+        )  # fmt: skip
+    return case
+
+
+def _changed_fields(old: Identity, new: Identity) -> list[str]:
+    before, after = old.to_dict(), new.to_dict()
+    return sorted(name for name in after if before.get(name) != after[name])
+
+
+def do_update_identity(
+    case: Case, identity: Identity, *, acting_user: Any, sex: str | None = None, notes: str | None = None
+) -> Case:
+    """Re-encrypt the person's identity (and notes) under the same data key; audit field names only."""
+    if not policies.can_edit(acting_user, case):
+        raise PermissionDenied
+    with transaction.atomic(durable=True):
+        person = Person.objects.select_for_update().select_related("data_key").get(pk=case.person_id)
+        changed = _changed_fields(identity_of(person), identity)
+        if sex is not None and sex != person.sex:
+            person.sex = sex
+            changed.append("sex")
+        old_notes = notes_of(person)
+        if notes is None:
+            notes = old_notes
+        elif notes != old_notes:
+            changed.append("notes")
+        _seal(person, identity, notes, open_data_key(person.data_key))
+        person.save()
+        record_event(
+            "person.identity_update", actor=acting_user, organisation_id=case.organisation_id, target=case,
+            extra={"reference": case.reference, "person": person.pk, "fields": changed},
+        )  # fmt: skip
+    case.person = person
+    return case
+
+
+def do_close_case(case: Case, *, acting_user: Any, closed_on: datetime.date | None = None) -> Case:
+    if not policies.can_edit(acting_user, case):
+        raise PermissionDenied
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.is_open:
+            raise CaseRefusedError("Ce dossier est déjà clos.")
+        case.status, case.closed_on = CaseStatus.CLOSED, closed_on or timezone.localdate()
+        case.save()
+        record_event(
+            "case.close", actor=acting_user, organisation_id=case.organisation_id, target=case,
+            extra={"reference": case.reference, "closed_on": case.closed_on.isoformat()},
+        )  # fmt: skip
+    return case

@@ -1,0 +1,29 @@
+"""Who may do what with persons and case files (deny by default).
+
+A case belongs to one organisation; only that organisation's members holding the case
+capabilities see it. No other role, national or technical, ever reads a case file.
+"""
+
+from typing import Any
+
+from egide.accounts.roles import Cap
+from egide.cases.models import Case
+
+
+def organisation_ids(user: Any, capability: str) -> list[int]:
+    """Organisations in which `user` holds `capability`."""
+    if not user.is_authenticated:
+        return []
+    return sorted(o for o in user.organisation_ids() if user.has_capability_in(capability, o))
+
+
+def can_view(user: Any, case: Case) -> bool:
+    return bool(user.is_authenticated) and user.has_capability_in(Cap.CASE_VIEW, case.organisation_id)
+
+
+def can_create_in(user: Any, organisation_id: int) -> bool:
+    return bool(user.is_authenticated) and user.has_capability_in(Cap.CASE_CREATE, organisation_id)
+
+
+def can_edit(user: Any, case: Case) -> bool:
+    return can_view(user, case) and can_create_in(user, case.organisation_id)

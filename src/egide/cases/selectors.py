@@ -1,0 +1,104 @@
+"""Reads of case files, always scoped to the acting user; every read of a case is audited."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from egide.accounts.roles import Cap
+from egide.cases import policies
+from egide.cases.identity import (
+    Identity,
+    PartialDate,
+    birth_index,
+    decrypt_identity,
+    field_context,
+    name_index,
+    name_tokens,
+)
+from egide.cases.models import Case, Person
+from egide.core import crypto
+from egide.core.audit import record_access, record_event
+from egide.core.keys import open_data_key
+from egide.core.models import AuditKind
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    return (
+        Case.objects.visible_to(user, Cap.CASE_VIEW)
+        .select_related("person__data_key", "organisation", "assigned_to")
+        .order_by("-opened_on", "-id")
+    )
+
+
+def search_cases(user: Any, *, name: str = "", birth: PartialDate | None = None) -> QuerySet[Case]:
+    """Return the user's cases whose person matches exactly, through the blind indexes only.
+
+    The name matches whatever the order of its words, accents and case; the date of birth
+    matches as entered (« 1998 » does not find « 1998-04 »).
+    """
+    cases = cases_for(user)
+    if not name_tokens(name) and birth is None:
+        return cases
+    match = Q(pk__in=[])
+    for org_id in policies.organisation_ids(user, Cap.CASE_VIEW):
+        scope = Q(organisation_id=org_id)
+        if name_tokens(name):
+            scope &= Q(person__name_index=name_index(name, "", org_id))
+        if birth is not None:
+            scope &= Q(person__birth_index=birth_index(birth, org_id))
+        match |= scope
+    return cases.filter(match)
+
+
+def identity_of(person: Person) -> Identity:
+    """Decrypt the identity; raises DecryptionError once the person's data key is destroyed."""
+    return decrypt_identity(bytes(person.identity), open_data_key(person.data_key), person.uid)
+
+
+def notes_of(person: Person) -> str:
+    if not person.notes:
+        return ""
+    key = open_data_key(person.data_key)
+    return crypto.decrypt(key, bytes(person.notes), context=field_context(person.uid, "notes")).decode()
+
+
+def display_names(cases: Iterable[Case]) -> dict[int, str]:
+    """Decrypt the names of these cases only (one page), never of every row."""
+    names = {}
+    for case in cases:
+        try:
+            names[case.pk] = identity_of(case.person).display_name()
+        except crypto.DecryptionError:
+            names[case.pk] = "(identité effacée)"
+    return names
+
+
+def record_list_read(user: Any, cases: Sequence[Case]) -> None:
+    """Write one access event naming the cases whose names were shown."""
+    if not cases:
+        return
+    org_ids = {c.organisation_id for c in cases}
+    with transaction.atomic():
+        record_event(
+            "case.list", actor=user, kind=AuditKind.ACCESS,
+            organisation_id=next(iter(org_ids)) if len(org_ids) == 1 else None,
+            extra={"cases": [c.pk for c in cases]},
+        )  # fmt: skip
+
+
+def access_case(user: Any, case_id: int) -> Case:
+    """Return the case if `user` may see it; the same 404 whether missing or forbidden."""
+    case = Case.objects.select_related("person__data_key", "organisation", "assigned_to").filter(pk=case_id).first()
+    if case is None or not policies.can_view(user, case):
+        raise Http404("Dossier introuvable")
+    return case
+
+
+def read_case(user: Any, case_id: int) -> Case:
+    """Return a case for display and record the access."""
+    case = access_case(user, case_id)
+    record_access("case.read", actor=user, target=case, organisation_id=case.organisation_id)
+    return case
