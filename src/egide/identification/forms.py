@@ -24,7 +24,9 @@ class NewScreeningForm(forms.Form):
     organisation = forms.TypedChoiceField(label="Organisation", coerce=int)
     profile = forms.ChoiceField(label="Profil de la personne", choices=Profile.choices, widget=forms.RadioSelect)
     exploitation_form = forms.ChoiceField(
-        label="Forme d'exploitation suspectée", choices=ExploitationForm.choices,
+        # Nothing pre-selected: the first form (sexual) has no list yet, and the choice must be deliberate.
+        label="Forme d'exploitation suspectée",
+        choices=[("", "Choisir une forme d'exploitation"), *ExploitationForm.choices],
         widget=forms.Select(attrs={"class": "fr-select"}),
     )  # fmt: skip
     screened_on = forms.DateField(
