@@ -132,6 +132,14 @@ EXPECTED: dict[str, Rule] = {
     "cases:identity_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     # An empty POST lacks the confirmation box: back to the case, nothing closed.
     "cases:case_close": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
+    "cases:consent_record": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "cases:status_record": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    # Empty POSTs name no consent, decision or screening: back to the case, nothing written.
+    "cases:consent_withdraw": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
+    "cases:screening_attach": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
+    "cases:status_confirm": lambda c: screening_rule(
+        c, own=(405, 302), other=(405, 404), roles=(Role.CASE_SUPERVISOR,)
+    ),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),

@@ -48,6 +48,7 @@ class Cap:
     INDICATOR_LISTS_MANAGE = "indicator_lists.manage"
     CASE_VIEW = "case.view"
     CASE_CREATE = "case.create"
+    CASE_STATUS_CONFIRM = "case.status_confirm"
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,14 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         Zone.PROTECTION,
         frozenset(
             _EVERYONE
-            | {Cap.MEMBERS_VIEW_OWN, Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM, Cap.CASE_VIEW, Cap.CASE_CREATE}
+            | {
+                Cap.MEMBERS_VIEW_OWN,
+                Cap.SCREENING_CREATE,
+                Cap.SCREENING_CONFIRM,
+                Cap.CASE_VIEW,
+                Cap.CASE_CREATE,
+                Cap.CASE_STATUS_CONFIRM,
+            }
         ),
         reads_victim_data=True,
     ),

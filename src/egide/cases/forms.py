@@ -1,5 +1,6 @@
-"""Forms of the case-file pages: the identity of a person, the search."""
+"""Forms of the case-file pages: identity, search, consent, status decisions, screenings."""
 
+import datetime
 import gettext
 from functools import cache
 from typing import Any
@@ -8,9 +9,11 @@ import pycountry
 from django import forms
 from django.utils import timezone
 
+from egide.cases.consent import language_choices
 from egide.cases.identity import Identity, IdentityDocument, IdentityError, PartialDate
-from egide.cases.vocabulary import DocumentKind, Sex
+from egide.cases.vocabulary import Authority, ConsentPurpose, DocumentKind, Sex, TraffickingStatus
 from egide.core.text import fold
+from egide.organisations.models import Organisation
 from egide.organisations.vocabulary import ExploitationForm
 
 BIRTH_HELP = "Format AAAA, AAAA-MM ou AAAA-MM-JJ : une date partielle suffit (ex. 1998 ou 1998-04)."
@@ -161,3 +164,84 @@ class CloseForm(forms.Form):
         label="Je confirme la clôture de ce dossier.",
         error_messages={"required": "Cochez la case pour confirmer la clôture."},
     )
+
+
+def _not_in_future(value: datetime.date, what: str) -> datetime.date:
+    if value > timezone.localdate():
+        raise forms.ValidationError(f"La date {what} ne peut pas être dans le futur.")
+    return value
+
+
+class ConsentForm(forms.Form):
+    """A consent given or refused for one purpose, after the text in force was read."""
+
+    purpose = forms.ChoiceField(label="Finalité", choices=ConsentPurpose.choices, widget=forms.HiddenInput)
+    given = forms.TypedChoiceField(
+        label="Réponse de la personne", coerce=lambda v: v == "yes",
+        choices=[("yes", "elle accepte"), ("no", "elle refuse")], widget=forms.RadioSelect,
+        error_messages={"required": "Indiquez si la personne accepte ou refuse."},
+    )  # fmt: skip
+    recipient = forms.ModelChoiceField(
+        label="Organisation destinataire", required=False, queryset=Organisation.objects.order_by("name"),
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )  # fmt: skip
+    language = forms.ChoiceField(label="Langue dans laquelle le texte a été présenté", initial="fr",
+                                 widget=forms.Select(attrs={"class": "fr-select"}))  # fmt: skip
+    interpreter = forms.BooleanField(label="Avec l'aide d'un·e interprète", required=False)
+    interpreter_name = forms.CharField(label="Nom de l'interprète", required=False, max_length=150,
+                                       widget=forms.TextInput(attrs=_input()))  # fmt: skip
+    recorded_on = forms.DateField(
+        label="Recueilli le", widget=forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = language_choices()
+        self.fields["recorded_on"].initial = timezone.localdate
+
+    def clean_recorded_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["recorded_on"], "du recueil")
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        sharing = data.get("purpose") == ConsentPurpose.SHARE_WITH_ORGANISATION
+        if sharing and data.get("recipient") is None:
+            self.add_error("recipient", "Choisissez l'organisation avec laquelle partager les informations.")
+        if not sharing:
+            data["recipient"] = None
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    consent = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Motif du retrait", max_length=1000, widget=forms.Textarea(attrs=_input(rows=2)),
+        error_messages={"required": "Indiquez le motif du retrait."},
+    )  # fmt: skip
+
+
+class StatusDecisionForm(forms.Form):
+    status = forms.ChoiceField(label="Statut", choices=TraffickingStatus.choices, widget=forms.RadioSelect)
+    authority = forms.ChoiceField(label="Autorité qui décide", choices=Authority.choices,
+                                  widget=forms.Select(attrs={"class": "fr-select"}))  # fmt: skip
+    decided_on = forms.DateField(
+        label="Date de la décision", widget=forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d")
+    )
+    document_reference = forms.CharField(
+        label="Référence du document", required=False, max_length=100,
+        help_text="Numéro du procès-verbal, du jugement ou de l'attestation.", widget=forms.TextInput(attrs=_input()),
+    )  # fmt: skip
+
+    def clean_decided_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["decided_on"], "de la décision")
+
+
+class ConfirmDecisionForm(forms.Form):
+    decision = forms.IntegerField(widget=forms.HiddenInput)
+    confirmation = forms.BooleanField(label="J'ai relu cette conclusion et je la confirme.")
+
+
+class AttachScreeningForm(forms.Form):
+    screening = forms.IntegerField(label="Repérage", error_messages={"required": "Choisissez un repérage."})

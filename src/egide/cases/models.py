@@ -1,14 +1,22 @@
-"""Persons (identity encrypted, searchable by blind index) and their case files."""
+"""Persons (identity encrypted, searchable by blind index), their case files, consent and status."""
 
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egide.cases.vocabulary import CaseStatus, Sex
+from egide.cases.vocabulary import (
+    FOUR_EYES_AUTHORITIES,
+    Authority,
+    CaseStatus,
+    ConsentPurpose,
+    Sex,
+    TraffickingStatus,
+)
 from egide.core.models import BaseModel
 from egide.organisations.vocabulary import ExploitationForm
 
@@ -104,3 +112,133 @@ class CaseExploitationForm(models.Model):
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+
+class ConsentText(models.Model):
+    """One version of the text read to the person before they consent. Never changed once used."""
+
+    purpose = models.CharField(_("finalité"), max_length=30, choices=ConsentPurpose.choices)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("texte"))
+    is_current = models.BooleanField(_("version en vigueur"), default=True)
+
+    class Meta:
+        verbose_name = _("texte de consentement")
+        ordering = ["purpose", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version"], name="consent_text_unique_version"),
+            models.UniqueConstraint(fields=["purpose"], condition=Q(is_current=True), name="consent_text_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} (v{self.version})"
+
+
+class Consent(BaseModel):
+    """A consent given or refused for one purpose, with the exact text version shown.
+
+    A consent is never edited: a new one supersedes it, and a withdrawal is recorded on it.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="consents")
+    text = models.ForeignKey(ConsentText, verbose_name=_("texte présenté"), on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("finalité"), max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation destinataire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    given = models.BooleanField(_("consentement donné"))
+    language = models.CharField(_("langue (code ISO 639)"), max_length=3)
+    interpreter = models.BooleanField(_("avec interprète"), default=False)
+    interpreter_name = models.CharField(_("nom de l'interprète"), max_length=150, blank=True)
+    recorded_on = models.DateField(_("recueilli le"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("motif du retrait"), blank=True)
+
+    class Meta:
+        verbose_name = _("consentement")
+        ordering = ["-recorded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose=ConsentPurpose.SHARE_WITH_ORGANISATION, recipient__isnull=False)
+                | (~Q(purpose=ConsentPurpose.SHARE_WITH_ORGANISATION) & Q(recipient__isnull=True)),
+                name="consent_recipient_only_for_sharing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consentement n° {self.pk}"
+
+    def audit_label(self) -> str:
+        return f"Consentement n° {self.pk}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+
+class StatusDecisionQuerySet(models.QuerySet["StatusDecision"]):
+    def counting(self) -> "StatusDecisionQuerySet":
+        """Decisions that count: confirmed ones, and those that need no confirmation."""
+        four_eyes = Q(status=TraffickingStatus.PRESUMED, authority__in=sorted(FOUR_EYES_AUTHORITIES))
+        return self.filter(~four_eyes | Q(confirmed_at__isnull=False))
+
+
+class StatusDecision(BaseModel):
+    """One decision on the trafficking status of the person of a case; history is never edited."""
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="status_decisions")
+    status = models.CharField(_("statut"), max_length=30, choices=TraffickingStatus.choices)
+    authority = models.CharField(_("autorité"), max_length=30, choices=Authority.choices)
+    decided_on = models.DateField(_("décidé le"))
+    document_reference = models.CharField(_("référence du document"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+
+    objects = StatusDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("décision sur le statut")
+        ordering = ["-decided_on", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Décision n° {self.pk}"
+
+    def audit_label(self) -> str:
+        return f"Décision n° {self.pk}"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.status == TraffickingStatus.PRESUMED and self.authority in FOUR_EYES_AUTHORITIES
+
+    @property
+    def counts(self) -> bool:
+        return not self.needs_confirmation or self.confirmed_at is not None
+
+
+class ScreeningLink(BaseModel):
+    """An anonymous screening attached to the person of a case; a screening has at most one."""
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="screening_links")
+    screening = models.OneToOneField(
+        "identification.Screening", verbose_name=_("repérage"), on_delete=models.PROTECT, related_name="+"
+    )
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("repérage rattaché")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Repérage n° {self.screening_id} → dossier n° {self.case_id}"

@@ -7,7 +7,7 @@ capabilities see it. No other role, national or technical, ever reads a case fil
 from typing import Any
 
 from egide.accounts.roles import Cap
-from egide.cases.models import Case
+from egide.cases.models import Case, StatusDecision
 
 
 def organisation_ids(user: Any, capability: str) -> list[int]:
@@ -27,3 +27,12 @@ def can_create_in(user: Any, organisation_id: int) -> bool:
 
 def can_edit(user: Any, case: Case) -> bool:
     return can_view(user, case) and can_create_in(user, case.organisation_id)
+
+
+def can_confirm_status(user: Any, decision: StatusDecision) -> bool:
+    """A supervisor of the case's organisation confirms; never the decision's author (four eyes)."""
+    return (
+        can_view(user, decision.case)
+        and user.has_capability_in(Cap.CASE_STATUS_CONFIRM, decision.case.organisation_id)
+        and decision.recorded_by_id != user.pk
+    )

@@ -9,4 +9,9 @@ urlpatterns = [
     path("dossiers/<int:case_id>/", views.case_detail, name="case_detail"),
     path("dossiers/<int:case_id>/identite/", views.identity_edit, name="identity_edit"),
     path("dossiers/<int:case_id>/cloture/", views.case_close, name="case_close"),
+    path("dossiers/<int:case_id>/consentements/", views.consent_record, name="consent_record"),
+    path("dossiers/<int:case_id>/consentements/retrait/", views.consent_withdraw, name="consent_withdraw"),
+    path("dossiers/<int:case_id>/statut/", views.status_record, name="status_record"),
+    path("dossiers/<int:case_id>/statut/confirmation/", views.status_confirm, name="status_confirm"),
+    path("dossiers/<int:case_id>/reperages/", views.screening_attach, name="screening_attach"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the case file: list and search, opening, detail, identity, closing."""
+"""Pages of the case file: list and search, opening, detail, identity, closing, consent, status."""
 
 from typing import Any
 
@@ -6,14 +6,27 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from egide.accounts.roles import Cap
-from egide.cases import actions, policies, selectors
-from egide.cases.forms import CloseForm, IdentityForm, SearchForm, country_choices
-from egide.cases.vocabulary import DocumentKind
+from egide.cases import actions, consent, policies, selectors, status
+from egide.cases.forms import (
+    AttachScreeningForm,
+    CloseForm,
+    ConfirmDecisionForm,
+    ConsentForm,
+    IdentityForm,
+    SearchForm,
+    StatusDecisionForm,
+    WithdrawConsentForm,
+    country_choices,
+)
+from egide.cases.models import Case, Consent, StatusDecision
+from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
+from egide.identification.models import Screening
 from egide.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -86,8 +99,28 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "nationalities": [countries.get(c, c) for c in identity.nationalities] if identity else [],
         "documents": [(_document_label(d.kind), d.number) for d in identity.identity_documents] if identity else [],
         "can_edit": policies.can_edit(request.user, case) and identity is not None,
-        "close_form": CloseForm(),
+        "close_form": CloseForm(), **_consent_and_status_context(request, case),
     })  # fmt: skip
+
+
+def _consent_and_status_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    editable = policies.can_edit(request.user, case)
+    decisions = list(status.decisions_of(case))
+    return {
+        "consents": list(consent.consents_of(case)), "purposes": ConsentPurpose.choices,
+        "decisions": [(d, policies.can_confirm_status(request.user, d)) for d in decisions],
+        "current_status": status.current_status(case),
+        "screening_links": list(case.screening_links.select_related("screening").order_by("-created_at")),
+        "attachable": list(status.attachable_screenings(request.user, case)) if editable else [],
+        "can_record": editable,
+    }  # fmt: skip
+
+
+def _editable_case(request: HttpRequest, case_id: int) -> Case:
+    case = selectors.access_case(request.user, case_id)
+    if not policies.can_edit(request.user, case):
+        raise Http404("Dossier introuvable")
+    return case
 
 
 @route_policy(capability(Cap.CASE_CREATE))
@@ -132,4 +165,117 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, f"Dossier {case.reference} clos.")
         except actions.CaseRefusedError as refusal:
             messages.error(request, str(refusal))
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+@route_policy(capability(Cap.CASE_CREATE))
+@require_http_methods(["GET", "POST"])
+def consent_record(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _editable_case(request, case_id)
+    purpose = request.POST.get("purpose") or request.GET.get("purpose") or ConsentPurpose.CASE_MANAGEMENT
+    if purpose not in ConsentPurpose.values:
+        raise Http404("Finalité inconnue")
+    form = ConsentForm(request.POST or None, initial={"purpose": purpose})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent.do_record_consent(
+                case, data["purpose"], data["given"], data["language"], data["interpreter"], data["recipient"],
+                interpreter_name=data["interpreter_name"], recorded_on=data["recorded_on"], acting_user=request.user,
+            )  # fmt: skip
+        except consent.ConsentRefusedError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Consentement enregistré.")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/consent_form.html", {
+        "case": case, "form": form, "purpose": purpose, "purposes": ConsentPurpose.choices,
+        "purpose_label": ConsentPurpose(purpose).label, "text": consent.current_text(purpose),
+        "sharing": purpose == ConsentPurpose.SHARE_WITH_ORGANISATION,
+    })  # fmt: skip
+
+
+@route_policy(capability(Cap.CASE_CREATE))
+@require_POST
+def consent_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _editable_case(request, case_id)
+    form = WithdrawConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le motif du retrait.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    item = Consent.objects.filter(case=case, pk=form.cleaned_data["consent"]).first()
+    if item is None:
+        raise Http404("Consentement introuvable")
+    try:
+        consent.do_withdraw_consent(item, form.cleaned_data["reason"], acting_user=request.user)
+        messages.success(request, "Retrait du consentement enregistré : il prend effet aujourd'hui.")
+    except consent.ConsentRefusedError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+@route_policy(capability(Cap.CASE_CREATE))
+@require_http_methods(["GET", "POST"])
+def status_record(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _editable_case(request, case_id)
+    initial: dict[str, Any] = {}
+    screening_id = request.GET.get("screening", "")
+    if screening_id.isdigit():
+        link = case.screening_links.select_related("screening").filter(screening_id=int(screening_id)).first()
+        initial = (status.presumed_from(link.screening) if link else None) or {}
+    form = StatusDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            status.do_record_decision(
+                case, data["status"], data["authority"], data["decided_on"], data["document_reference"],
+                acting_user=request.user,
+            )  # fmt: skip
+        except status.StatusRefusedError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Décision enregistrée.")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/status_form.html", {"case": case, "form": form})
+
+
+@route_policy(capability(Cap.CASE_STATUS_CONFIRM))
+@require_POST
+def status_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(request.user, case_id)
+    form = ConfirmDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Cochez la case pour confirmer avoir relu la conclusion.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    decision = StatusDecision.objects.filter(case=case, pk=form.cleaned_data["decision"]).first()
+    if decision is None:
+        raise Http404("Décision introuvable")
+    try:
+        status.do_confirm_decision(decision, acting_user=request.user)
+        messages.success(request, "Conclusion confirmée : la personne compte comme victime présumée.")
+    except status.StatusRefusedError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+@route_policy(capability(Cap.CASE_CREATE))
+@require_POST
+def screening_attach(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _editable_case(request, case_id)
+    form = AttachScreeningForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un repérage.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    screening = Screening.objects.filter(pk=form.cleaned_data["screening"]).first()
+    if screening is None:
+        raise Http404("Repérage introuvable")
+    try:
+        link = status.do_attach_screening(case, screening, acting_user=request.user)
+    except status.StatusRefusedError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:case_detail", case_id=case.pk)
+    messages.success(request, f"Repérage n° {screening.pk} rattaché au dossier.")
+    if status.presumed_from(link.screening) is not None:
+        messages.info(request, "Ce repérage confirmé conclut à une victime présumée : enregistrez la décision.")
+        return redirect(f"{reverse('cases:status_record', args=[case.pk])}?screening={screening.pk}")
     return redirect("cases:case_detail", case_id=case.pk)

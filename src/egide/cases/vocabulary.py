@@ -22,3 +22,30 @@ class DocumentKind(models.TextChoices):
     RESIDENCE_PERMIT = "residence_permit", _("titre de séjour")
     ASYLUM_RECEIPT = "asylum_receipt", _("attestation de demande d'asile")
     OTHER = "other", _("autre document")
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("suivi du dossier par l'association")
+    SHARE_WITH_ORGANISATION = "share_with_organisation", _("partage avec une organisation nommée")
+    STATISTICAL_SUBMISSION = "statistical_submission", _("transmission statistique anonymisée")
+    RESEARCH = "research", _("recherche")
+
+
+class TraffickingStatus(models.TextChoices):
+    PRESUMED = "presumed", _("victime présumée")
+    FORMALLY_IDENTIFIED = "formally_identified", _("victime formellement identifiée")
+    RECOGNISED_BY_COURT = "recognised_by_court", _("victime reconnue par une juridiction")
+    NOT_A_VICTIM = "not_a_victim", _("pas une victime de traite")
+
+
+class Authority(models.TextChoices):
+    ASSOCIATION = "association", _("association")
+    POLICE = "police", _("police")
+    GENDARMERIE = "gendarmerie", _("gendarmerie")
+    LABOUR_INSPECTION = "labour_inspection", _("inspection du travail")
+    COURT = "court", _("juridiction")
+    OTHER = "other", _("autre autorité")
+
+
+# A « presumed » conclusion of these authorities counts only once a supervisor confirmed it.
+FOUR_EYES_AUTHORITIES = frozenset({Authority.ASSOCIATION, Authority.OTHER})
