@@ -5,11 +5,8 @@ Audit events carry the purpose, the recipient's id and the answer: never an iden
 """
 
 import datetime
-import gettext
-from functools import cache
 from typing import Any
 
-import pycountry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,20 +16,12 @@ from egide.cases import policies
 from egide.cases.models import Case, Consent, ConsentText
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import record_event
-from egide.core.text import fold
+from egide.core.iso import language_choices
 from egide.organisations.models import Organisation
 
 
 class ConsentRefusedError(Exception):
     """The consent cannot be recorded or withdrawn as asked; the message is French."""
-
-
-@cache
-def language_choices() -> list[tuple[str, str]]:
-    """Languages by ISO 639-1 code, with their French names, in French alphabetical order."""
-    french = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-    names = [(lang.alpha_2, french.gettext(lang.name)) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
-    return sorted(names, key=lambda pair: fold(pair[1]))
 
 
 def current_text(purpose: str) -> ConsentText:

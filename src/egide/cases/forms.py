@@ -1,18 +1,14 @@
 """Forms of the case-file pages: identity, search, consent, status decisions, screenings."""
 
 import datetime
-import gettext
-from functools import cache
 from typing import Any
 
-import pycountry
 from django import forms
 from django.utils import timezone
 
-from egide.cases.consent import language_choices
 from egide.cases.identity import Identity, IdentityDocument, IdentityError, PartialDate
 from egide.cases.vocabulary import Authority, ConsentPurpose, DocumentKind, Sex, TraffickingStatus
-from egide.core.text import fold
+from egide.core.iso import country_choices, language_choices
 from egide.organisations.models import Organisation
 from egide.organisations.vocabulary import ExploitationForm
 
@@ -21,14 +17,6 @@ BIRTH_HELP = "Format AAAA, AAAA-MM ou AAAA-MM-JJ : une date partielle suffit (ex
 
 def _input(**attrs: Any) -> dict[str, Any]:
     return {"class": "fr-input", **attrs}
-
-
-@cache
-def country_choices() -> list[tuple[str, str]]:
-    """Countries by ISO 3166 alpha-3 code, with their French names, in French alphabetical order."""
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-    names = [(c.alpha_3, french.gettext(c.name)) for c in pycountry.countries]
-    return sorted(names, key=lambda pair: fold(pair[1]))
 
 
 def parse_birth(text: str) -> PartialDate | None:

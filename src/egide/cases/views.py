@@ -20,12 +20,12 @@ from egide.cases.forms import (
     SearchForm,
     StatusDecisionForm,
     WithdrawConsentForm,
-    country_choices,
 )
 from egide.cases.models import Case, Consent, StatusDecision
 from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
+from egide.core.iso import country_choices
 from egide.identification.models import Screening
 from egide.organisations.models import Organisation
 

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from egide.accounts.roles import Cap
 from egide.core import exchange as x
 from egide.core.access import capability, route_policy
+from egide.core.iso import language_choices
 from egide.organisations import exchange
-from egide.organisations.forms import FilterForm, language_choices
+from egide.organisations.forms import FilterForm
 from egide.organisations.models import OrganisationLanguage
 
 SESSION_KEY = "organisation_import"

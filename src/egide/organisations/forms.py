@@ -1,11 +1,8 @@
 """Forms of the directory: the search filters and the organisation form."""
 
-import functools
-import gettext
 import re
 from typing import Any
 
-import pycountry
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -14,6 +11,7 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from egide.core.iso import all_language_codes, language_choices
 from egide.core.models import Commune, Departement
 from egide.core.text import fold
 from egide.organisations.models import Organisation
@@ -23,37 +21,6 @@ from egide.organisations.vocabulary import AddressVisibility, ExploitationForm, 
 ANY = [("", "Tous")]
 # An INSEE commune code: 5 characters, digits except "2A"/"2B" for Corsica.
 COMMUNE_CODE = re.compile(r"\b(\d[\dAB]\d{3})\b", re.IGNORECASE)
-
-
-@functools.cache
-def _french_iso639() -> gettext.NullTranslations:
-    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-@functools.cache
-def language_name(code: str) -> str:
-    """Return the French name of an ISO 639-1 or 639-3 code, or the code itself if unknown.
-
-    >>> language_name("en"), language_name("snk"), language_name("zz")
-    ('Anglais', 'Soninké', 'zz')
-    """
-    key = "alpha_2" if len(code) == 2 else "alpha_3"
-    language = pycountry.languages.get(**{key: code.lower()})
-    if language is None:
-        return code
-    name = _french_iso639().gettext(language.name)
-    return name[:1].upper() + name[1:]
-
-
-def language_choices(codes: Any) -> list[tuple[str, str]]:
-    """Return (code, French name) pairs sorted by name, accents ignored."""
-    return sorted(((c, language_name(c)) for c in set(codes)), key=lambda pair: fold(pair[1]))
-
-
-@functools.cache
-def all_language_codes() -> tuple[str, ...]:
-    """Every ISO 639-1 language: the list offered when describing an organisation."""
-    return tuple(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 
 
 def departement_choices() -> list[tuple[str, str]]:

@@ -2,15 +2,14 @@
 
 import datetime
 import functools
-import gettext
 import re
 from typing import Literal
 
-import pycountry
 from ninja import Field, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from egide.core.iso import canonical_language, language_name
 from egide.organisations.selectors import OrganisationFilters
 from egide.organisations.vocabulary import ExploitationForm, Kind, Service
 
@@ -20,26 +19,13 @@ _DEPARTEMENT_CODE = re.compile(r"^(0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2A|2B|97[1-6
 
 
 @functools.cache
-def _iso639_french() -> gettext.NullTranslations:
-    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-
-
-def _language(code: str) -> object | None:
-    field = "alpha_2" if len(code) == 2 else "alpha_3"
-    return pycountry.languages.get(**{field: code})
-
-
-@functools.cache
 def language_label(code: str) -> str:
     """Return the French name of an ISO 639 language code, or the code itself when unknown.
 
     >>> language_label("ro"), language_label("ti")
     ('roumain', 'tigrigna')
     """
-    language = _language(code)
-    if language is None:
-        return code
-    name = _iso639_french().gettext(language.name)  # type: ignore[attr-defined]
+    name = language_name(code)
     return name[:1].lower() + name[1:]
 
 
@@ -77,7 +63,7 @@ class DirectoryQuery(Schema):
     @classmethod
     def _known_language(cls, value: str) -> str:
         value = value.strip().lower()
-        if value and (not re.fullmatch(r"[a-z]{2,3}", value) or _language(value) is None):
+        if value and (not re.fullmatch(r"[a-z]{2,3}", value) or canonical_language(value) is None):
             raise PydanticCustomError("language", "Code de langue ISO 639 inconnu : « {code} ».", {"code": value})
         return value
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from egide.accounts.roles import Cap
 from egide.core.access import AUTHENTICATED, PUBLIC, capability, route_policy
+from egide.core.iso import language_choices, language_name
 from egide.organisations import actions, policies, selectors
-from egide.organisations.forms import FilterForm, OrganisationForm, language_choices, language_name
+from egide.organisations.forms import FilterForm, OrganisationForm
 from egide.organisations.models import Organisation, OrganisationLanguage
 from egide.organisations.static_map import departement_map
 from egide.organisations.vocabulary import ExploitationForm, Service

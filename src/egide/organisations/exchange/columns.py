@@ -6,12 +6,12 @@ One spec serves import and export alike, so that an exported file imported again
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from stdnum.fr import siret as siret_number
 
 from egide.core import exchange as x
+from egide.core.iso import canonical_language
 from egide.organisations.vocabulary import AddressVisibility, ExploitationForm, Kind, Service
 
 
@@ -137,21 +137,9 @@ def website(value: x.Cell) -> str:
     return raw
 
 
-def _language(raw: str) -> str | None:
-    word = raw.strip().lower()
-    found = None
-    if len(word) == 2:
-        found = pycountry.languages.get(alpha_2=word)
-    elif len(word) == 3:
-        found = pycountry.languages.get(alpha_3=word) or pycountry.languages.get(bibliographic=word)
-    if found is None:
-        return None
-    return str(getattr(found, "alpha_2", None) or found.alpha_3)
-
-
 def languages(value: x.Cell) -> list[str]:
     items = x.split_list(value)
-    codes = {item: _language(item) for item in items}
+    codes = {item: canonical_language(item) for item in items}
     unknown = [item for item, c in codes.items() if c is None]
     if unknown:
         listed = ", ".join(f"« {u} »" for u in unknown)
