@@ -6,7 +6,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
+from egide.accounts.middleware import LOGIN_AT
 from egide.accounts.models import Membership, User
 from egide.accounts.roles import Role
 from egide.core.audit_schema import install_append_only_triggers, remove_append_only_triggers
@@ -52,17 +54,15 @@ def make_user(db: Any) -> Callable[..., User]:
     return make
 
 
+def log_in(client: Client, user: User) -> Client:
+    """Log `user` in as the login page would, session start time included."""
+    client.force_login(user)
+    session = client.session
+    session[LOGIN_AT] = timezone.now().timestamp()
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login(client: Client) -> Callable[[User], Client]:
-    def do_login(user: User) -> Client:
-        client.force_login(user)
-        session = client.session
-        from django.utils import timezone
-
-        from egide.accounts.middleware import LOGIN_AT
-
-        session[LOGIN_AT] = timezone.now().timestamp()
-        session.save()
-        return client
-
-    return do_login
+    return lambda user: log_in(client, user)

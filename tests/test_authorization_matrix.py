@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from conftest import log_in
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -272,16 +273,7 @@ def _snapshot() -> str:
 
 def _client(caller: Caller, world: World) -> Client:
     client = Client()
-    if caller.role is not None:
-        client.force_login(world.users[str(caller)])
-        session = client.session
-        from django.utils import timezone
-
-        from egide.accounts.middleware import LOGIN_AT
-
-        session[LOGIN_AT] = timezone.now().timestamp()
-        session.save()
-    return client
+    return client if caller.role is None else log_in(client, world.users[str(caller)])
 
 
 def _check(name: str, url: str, rule: Rule, world: World, methods: tuple[str, ...]) -> list[str]:
