@@ -62,3 +62,17 @@ def test_database_refuses_update_even_through_raw_sql() -> None:
 def test_event_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError):
         record_event("test.outside", actor=None)
+
+
+@pytest.mark.django_db
+def test_audit_page_verifies_the_chain_only_when_asked(login, make_user) -> None:  # type: ignore[no-untyped-def]
+    from egide.accounts.roles import Role
+
+    client = login(make_user(Role.PLATFORM_ADMIN))
+    append_events(3)
+    assert "Vérifier l'intégrité" in client.get("/audit/").content.decode()
+    assert "intègre (3 événements)" in client.get("/audit/?verifier=1").content.decode()
+    first = AuditEvent.objects.order_by("id").first()
+    assert first is not None
+    tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["falsifié", first.pk])
+    assert f"rompue à l'événement #{first.pk}" in client.get("/audit/?verifier=1").content.decode()
