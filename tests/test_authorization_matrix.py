@@ -77,6 +77,7 @@ def own_role(*roles: Role) -> Callable[[Caller], bool]:
 
 ANY_ROLE: Callable[[Caller], bool] = lambda c: c.role is not None  # noqa: E731
 SCREENERS = (Role.CASEWORKER, Role.CASE_SUPERVISOR)
+CASE_READERS = (*SCREENERS, Role.VOLUNTEER)
 
 
 def screening_rule(
@@ -127,9 +128,9 @@ EXPECTED: dict[str, Rule] = {
     ),
     "identification:indicator_lists": login_then(has_role(Role.NATIONAL_COORDINATOR)),
     # Cases: caseworkers and supervisors of the owning organisation only; the case belongs to `own`.
-    "cases:case_list": login_then(has_role(*SCREENERS), post=405),
+    "cases:case_list": login_then(has_role(*CASE_READERS), post=405),
     "cases:case_create": login_then(has_role(*SCREENERS)),
-    "cases:case_detail": lambda c: screening_rule(c, own=(200, 405), other=(404, 405)),
+    "cases:case_detail": lambda c: screening_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
     "cases:identity_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     # An empty POST lacks the confirmation box: back to the case, nothing closed.
     "cases:case_close": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),

@@ -21,6 +21,7 @@ class Zone(models.TextChoices):
 
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("intervenant·e social·e")
+    VOLUNTEER = "volunteer", _("bénévole")
     CASE_SUPERVISOR = "case_supervisor", _("responsable de l'accompagnement")
     ORG_ADMIN = "org_admin", _("administrateur·rice de l'organisation")
     ACSE_COORDINATOR = "acse_coordinator", _("coordination Ac.Sé")
@@ -49,6 +50,16 @@ class Cap:
     CASE_VIEW = "case.view"
     CASE_CREATE = "case.create"
     CASE_STATUS_CONFIRM = "case.status_confirm"
+    # Without a scope capability a user sees only the cases assigned to them.
+    CASE_SCOPE_TEAM = "case.scope_team"
+    CASE_SCOPE_ORGANISATION = "case.scope_organisation"
+    CASE_VIEW_IDENTITY_DOCUMENTS = "case.view_identity_documents"
+    CASE_BREAK_GLASS = "case.break_glass"
+    CASE_SEAL = "case.seal"
+    CASE_ASSIGN = "case.assign"
+    CASE_EXPORT = "case.export"
+    CASE_HTCDS_EXCHANGE = "case.htcds_exchange"
+    CASE_LEGAL_HOLD = "case.legal_hold"
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,22 @@ _EVERYONE = {Cap.DIRECTORY_VIEW, Cap.API_TOKENS}
 ROLE_SPECS: dict[Role, RoleSpec] = {
     Role.CASEWORKER: RoleSpec(
         Zone.PROTECTION,
-        frozenset(_EVERYONE | {Cap.SCREENING_CREATE, Cap.CASE_VIEW, Cap.CASE_CREATE}),
+        frozenset(
+            _EVERYONE
+            | {
+                Cap.SCREENING_CREATE,
+                Cap.CASE_VIEW,
+                Cap.CASE_CREATE,
+                Cap.CASE_SCOPE_TEAM,
+                Cap.CASE_VIEW_IDENTITY_DOCUMENTS,
+                Cap.CASE_BREAK_GLASS,
+                Cap.CASE_EXPORT,
+            }
+        ),
         reads_victim_data=True,
     ),
+    # A volunteer helps with the cases assigned to them and never sees identity documents.
+    Role.VOLUNTEER: RoleSpec(Zone.PROTECTION, frozenset(_EVERYONE | {Cap.CASE_VIEW}), reads_victim_data=True),
     Role.CASE_SUPERVISOR: RoleSpec(
         Zone.PROTECTION,
         frozenset(
@@ -77,6 +101,15 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.CASE_VIEW,
                 Cap.CASE_CREATE,
                 Cap.CASE_STATUS_CONFIRM,
+                Cap.CASE_SCOPE_TEAM,
+                Cap.CASE_SCOPE_ORGANISATION,
+                Cap.CASE_VIEW_IDENTITY_DOCUMENTS,
+                Cap.CASE_BREAK_GLASS,
+                Cap.CASE_SEAL,
+                Cap.CASE_ASSIGN,
+                Cap.CASE_EXPORT,
+                Cap.CASE_HTCDS_EXCHANGE,
+                Cap.CASE_LEGAL_HOLD,
             }
         ),
         reads_victim_data=True,

@@ -73,6 +73,7 @@ class _Account:
 
 ACCOUNTS = (
     _Account(Role.CASEWORKER, "caseworker", "Camille Durand (démo)", ASSOCIATION),
+    _Account(Role.VOLUNTEER, "volunteer", "Noa Girard (démo)", ASSOCIATION),
     _Account(Role.CASE_SUPERVISOR, "supervisor", "Sacha Bernard (démo)", ASSOCIATION),
     _Account(Role.ORG_ADMIN, "orgadmin", "Dominique Petit (démo)", ASSOCIATION),
     _Account(Role.ACSE_COORDINATOR, "acse", "Alex Moreau (démo)", ACSE),
