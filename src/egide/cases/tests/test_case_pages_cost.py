@@ -35,16 +35,17 @@ def supervisor(org: Any, make_user: Callable[..., Any]) -> Any:
     return make_user(Role.CASE_SUPERVISOR, org)
 
 
+def _plan(i: int, assigned_to: Any = None) -> PlannedCase:
+    identity = Identity(
+        family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1990 + i % 20), nationalities=("NGA",)
+    )
+    forms = ["SEXUAL", "LABOUR_OTHER"] if i % 2 else ["SEXUAL"]
+    opened_on = datetime.date(2023 + i % 2, 1 + i % 12, 1)
+    return PlannedCase(identity, "female", forms, opened_on, notes=f"Note {i}", assigned_to=assigned_to)
+
+
 def _plans(count: int, assigned_to: Any = None) -> list[PlannedCase]:
-    return [
-        PlannedCase(
-            identity=Identity(family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1990 + i % 20),
-                              nationalities=("NGA",)),
-            sex="female", forms=["SEXUAL", "LABOUR_OTHER"] if i % 2 else ["SEXUAL"],
-            opened_on=datetime.date(2023 + i % 2, 1 + i % 12, 1), notes=f"Note {i}", assigned_to=assigned_to,
-        )  # fmt: skip
-        for i in range(count)
-    ]
+    return [_plan(i, assigned_to) for i in range(count)]
 
 
 def test_bulk_opening_writes_what_the_action_writes(org: Any, supervisor: Any) -> None:
