@@ -116,6 +116,8 @@ lint: python-deps
 bench: python-deps
 	@echo "==> Benchmark of the organisations API (JSON on stdout)"
 	uv run python bench/api_organisations.py
+	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
+	uv run python bench/cases.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"

@@ -88,6 +88,10 @@ class Case(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "reference"], name="case_unique_reference"),
         ]
+        indexes = [
+            # The case list's order: its first page reads 50 rows of the index instead of sorting every case.
+            models.Index(fields=["organisation", "-opened_on", "-id"], name="case_recent_by_organisation"),
+        ]
 
     def __str__(self) -> str:
         return f"Dossier {self.reference}"

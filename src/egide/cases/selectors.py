@@ -61,8 +61,19 @@ def identity_of(person: Person) -> Identity:
 def notes_of(person: Person) -> str:
     if not person.notes:
         return ""
-    key = open_data_key(person.data_key)
+    return _decrypt_notes(person, open_data_key(person.data_key))
+
+
+def _decrypt_notes(person: Person, key: bytes) -> str:
+    if not person.notes:
+        return ""
     return crypto.decrypt(key, bytes(person.notes), context=field_context(person.uid, "notes")).decode()
+
+
+def identity_and_notes_of(person: Person) -> tuple[Identity, str]:
+    """Decrypt the identity and the notes, unwrapping the person's data key once for both."""
+    key = open_data_key(person.data_key)
+    return decrypt_identity(bytes(person.identity), key, person.uid), _decrypt_notes(person, key)
 
 
 def display_names(cases: Iterable[Case]) -> dict[int, str]:

@@ -90,7 +90,7 @@ def _document_label(kind: str) -> str:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.read_case(request.user, case_id)
     try:
-        identity, notes = selectors.identity_of(case.person), selectors.notes_of(case.person)
+        identity, notes = selectors.identity_and_notes_of(case.person)
     except DecryptionError:
         identity, notes = None, ""
     countries = dict(country_choices())
