@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from egide.cases.demo import tables as t
-from egide.cases.demo.variants import vary
+from egide.cases.demo.variants import typo, vary
 from egide.cases.identity import Identity, IdentityDocument, PartialDate
 from egide.cases.vocabulary import Authority, ConsentPurpose, DocumentKind, Sex, TraffickingStatus
 from egide.identification.vocabulary import Profile
@@ -213,17 +213,23 @@ def _person(rng: random.Random, index: int, slots: Sequence[Slot], today: dateti
     return _Person(index, sex.value, nationality, forms, birth, identity, openings, chosen)
 
 
-def _recorded(rng: random.Random, person: _Person, rank: int) -> tuple[Identity, tuple[str, ...]]:
-    """Return the identity as this association wrote it down; later files differ in spelling."""
+def _recorded(rng: random.Random, person: _Person, first: Identity | None) -> tuple[Identity, tuple[str, ...]]:
+    """Return the identity as this association wrote it down; a later file differs from the `first`."""
     naming = t.NAMINGS[person.nationality]
-    identity, variants = (person.identity, ()) if rank == 0 else vary(rng, person.identity, naming)
-    precision = _odds(rng, t.BIRTH_PRECISION)
+    identity, variants = (person.identity, ()) if first is None else vary(rng, person.identity, naming)
     birth = identity.birth_date
-    if birth is not None and precision != "day":
+    precision = _odds(rng, t.BIRTH_PRECISION)
+    # A date already written otherwise by a variant stays as the variant wrote it.
+    if birth is not None and precision != "day" and not any(v.startswith("birth_") for v in variants):
         birth = None if precision == "none" else PartialDate(birth.year, birth.month if precision == "month" else None)
-    phone = identity.phone if rank == 0 or rng.random() < 0.5 else ""
-    documents = identity.identity_documents if rank == 0 or rng.random() < 0.6 else ()
-    return replace(identity, birth_date=birth, phone=phone, identity_documents=documents), variants
+    phone = identity.phone if first is None or rng.random() < 0.5 else ""
+    documents = identity.identity_documents if first is None or rng.random() < 0.6 else ()
+    recorded = replace(identity, birth_date=birth, phone=phone, identity_documents=documents)
+    if first is not None and (recorded.family_name, recorded.given_names) == (first.family_name, first.given_names):
+        # A date alone may match the first file's (both year only): then a name differs too.
+        recorded = replace(recorded, family_name=typo(rng, recorded.family_name))
+        variants = (*variants, "typo")
+    return recorded, variants
 
 
 # --- Case files -----------------------------------------------------------------------------
@@ -330,9 +336,9 @@ def _assignee(rng: random.Random, slot: int) -> str:
     return "" if rng.random() < t.UNASSIGNED_ODDS else "caseworker"
 
 
-def _scenario(person: _Person, rank: int, seed: int, today: datetime.date) -> CaseScenario:
+def _scenario(person: _Person, rank: int, seed: int, today: datetime.date, first: Identity | None) -> CaseScenario:
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
-    identity, variants = _recorded(rng, person, rank)
+    identity, variants = _recorded(rng, person, first)
     opened_on = person.openings[rank]
     next_opening = person.openings[rank + 1] if rank + 1 < len(person.openings) else None
     decisions = _decisions(rng, person.forms, opened_on, today)
@@ -370,5 +376,9 @@ def plan_victims(seed: int, victims: int, slots: Sequence[Slot], today: datetime
     scenarios: list[CaseScenario] = []
     for index in range(victims):
         person = _person(rng, index, slots, today)
-        scenarios += [_scenario(person, rank, rng.getrandbits(64), today) for rank in range(len(person.slots))]
+        first = _scenario(person, 0, rng.getrandbits(64), today, None)
+        scenarios.append(first)
+        scenarios += [
+            _scenario(person, rank, rng.getrandbits(64), today, first.identity) for rank in range(1, len(person.slots))
+        ]
     return DemoPlan(_numbered(scenarios), victims)
