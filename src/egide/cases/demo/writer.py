@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from egide.accounts.models import User
-from egide.cases.actions import _seal
+from egide.cases.actions import _seal  # What `do_open_case` seals a person with: same rows.
 from egide.cases.consent import current_text
 from egide.cases.demo import tables as t
 from egide.cases.demo.planner import CaseScenario, ScreeningPlan
