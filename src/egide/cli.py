@@ -186,6 +186,15 @@ def _prepare_demo() -> int:
     print(f"==> Listes d'indicateurs de repérage (OIT/CE, à vérifier) : {len(loaded)} nouvelle(s) version(s).")
     for note in skipped:
         print(f"    {note}")
+    from egide.cases.demo import load_demo_cases
+
+    print("==> Victimes fictives et leurs dossiers…", flush=True)
+    cases = load_demo_cases()
+    if cases.created:
+        print(f"    {cases.persons} victimes, {cases.cases} dossiers dans {cases.associations} associations "
+              f"({cases.seconds:.1f} s).")  # fmt: skip
+    else:
+        print("    Déjà chargées : rien à faire.")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()

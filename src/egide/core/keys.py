@@ -14,11 +14,17 @@ def _context(key: DataKey) -> bytes:
     return str(key.uid).encode()
 
 
+def new_data_key() -> tuple[DataKey, bytes]:
+    """Return a new wrapped data key, not yet saved, and its clear value (for bulk loads)."""
+    key = DataKey(uid=uuid.uuid4())
+    clear = crypto.generate_data_key()
+    key.master_key_id, key.wrapped = crypto.wrap(clear, context=_context(key))
+    return key, clear
+
+
 def create_data_key() -> DataKey:
     """Create and store a new wrapped data key; call inside the owning action's transaction."""
-    key = DataKey(uid=uuid.uuid4())
-    key.master_key_id, wrapped = crypto.wrap(crypto.generate_data_key(), context=_context(key))
-    key.wrapped = wrapped
+    key, _ = new_data_key()
     key.save()
     return key
 

@@ -141,6 +141,7 @@ def test_demo_without_server_builds_a_fresh_database_and_prints_one_login_per_ro
         line = next((line for line in first.stdout.splitlines() if account.email in line), "")
         assert DEFAULT_PASSWORD in line and str(account.role.label) in line, first.stdout
     assert "organisations fictives créées" in first.stdout
+    assert "3000 victimes" in first.stdout and "dans 60 associations" in first.stdout
 
     again = _egide(tmp_path, "demo", "--no-server")
     assert again.returncode == 0, again.stderr
