@@ -1,19 +1,23 @@
 """The case profile: validation in French, audit of field names only, events, the consent texts page."""
 
 import datetime
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from egide.accounts.roles import Role
 from egide.cases import actions, profile
-from egide.cases.identity import Identity
-from egide.cases.models import Case, CaseEvent, CaseProfile, ConsentText, PersonNationality
+from egide.cases.identity import Identity, field_context
+from egide.cases.models import Case, CaseEvent, CaseProfile, ConsentText, Person, PersonNameIndex, PersonNationality
 from egide.cases.profile import EventData, ProfileData, ProfileError
+from egide.core import crypto
+from egide.core.keys import open_data_key
 from egide.core.models import AuditEvent, AuditKind
 from egide.organisations.tests.factories import OrganisationFactory
 
@@ -187,3 +191,21 @@ def test_consent_texts_page_lists_every_version_and_marks_the_current_one(
 def _any_case(user: Any) -> Case:
     org = user.active_memberships()[0].organisation
     return actions.do_open_case(org, Identity(family_name="X"), "unknown", [], acting_user=user)
+
+
+def test_the_migration_moves_old_encrypted_nationalities_to_the_clear_profile(case: Case) -> None:
+    """Identities encrypted before the profile held their nationalities: the data migration moves them out."""
+    migration = importlib.import_module("egide.cases.migrations.0005_nationalities_in_clear_and_alias_indexes")
+    person = Person.objects.select_related("data_key").get(pk=case.person_id)
+    key, context = open_data_key(person.data_key), field_context(person.uid, "identity")
+    old = json.dumps({"family_name": "Okafor", "aliases": ["Queen B"], "birth_date": "2001", "nationalities": ["ROU"]})
+    person.identity = crypto.encrypt(key, old.encode(), context=context)
+    person.birth_year_index = ""
+    person.save()
+    PersonNationality.objects.all().delete()
+    PersonNameIndex.objects.all().delete()
+    migration.forwards(django_apps, None)
+    person.refresh_from_db()
+    assert "nationalities" not in json.loads(crypto.decrypt(key, bytes(person.identity), context=context))
+    assert profile.profile_data_of(case).nationalities == ("ROU",)
+    assert PersonNameIndex.objects.filter(person=person).count() == 2 and person.birth_year_index
