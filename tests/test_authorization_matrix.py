@@ -142,6 +142,16 @@ EXPECTED: dict[str, Rule] = {
     "cases:status_confirm": lambda c: screening_rule(
         c, own=(405, 302), other=(405, 404), roles=(Role.CASE_SUPERVISOR,)
     ),
+    # The case profile is edited like the identity; an empty POST of an event lacks its step and place.
+    "cases:profile_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "cases:event_add": lambda c: screening_rule(c, own=(405, 200), other=(405, 404)),
+    "cases:event_delete": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
+    "cases:consent_texts": login_then(has_role(*CASE_READERS), post=405),
+    # HTCDS exchange: supervisors, each for the cases of their own organisation.
+    "cases:htcds_export": login_then(has_role(Role.CASE_SUPERVISOR), post=405),
+    "cases:htcds_import": login_then(has_role(Role.CASE_SUPERVISOR)),
+    "cases:htcds_import_report": login_then(has_role(Role.CASE_SUPERVISOR), get=302, post=405),
+    "cases:htcds_import_confirm": login_then(has_role(Role.CASE_SUPERVISOR), get=405, post=302),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),

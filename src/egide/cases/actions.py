@@ -8,13 +8,22 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+import pycountry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from egide.cases import policies
-from egide.cases.identity import Identity, birth_index, encrypt_identity, field_context, name_index
-from egide.cases.models import Case, CaseExploitationForm, Person
+from egide.cases.identity import (
+    Identity,
+    birth_index,
+    birth_year_index,
+    encrypt_identity,
+    field_context,
+    name_index,
+    name_indexes,
+)
+from egide.cases.models import Case, CaseExploitationForm, Person, PersonNameIndex, PersonNationality
 from egide.cases.selectors import identity_of, notes_of
 from egide.cases.vocabulary import CaseStatus
 from egide.core import crypto
@@ -32,6 +41,14 @@ def _seal(person: Person, identity: Identity, notes: str, key: bytes) -> None:
     person.notes = crypto.encrypt(key, notes.encode(), context=field_context(person.uid, "notes"))
     person.name_index = name_index(identity.family_name, identity.given_names, person.organisation_id)
     person.birth_index = birth_index(identity.birth_date, person.organisation_id)
+    person.birth_year_index = birth_year_index(identity.birth_date, person.organisation_id)
+
+
+def _index_names(person: Person, identity: Identity) -> None:
+    """Replace the person's name tokens (full name and aliases); the person is saved."""
+    PersonNameIndex.objects.filter(person=person).delete()
+    tokens = sorted(name_indexes(identity, person.organisation_id))
+    PersonNameIndex.objects.bulk_create(PersonNameIndex(person=person, token=t) for t in tokens)
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
@@ -53,28 +70,56 @@ def do_open_case(
     acting_user: Any,
     notes: str = "",
     opened_on: datetime.date | None = None,
+    nationalities: Sequence[str] = (),
 ) -> Case:
     """Create the person (identity encrypted under a new data key) and open their case."""
     if not policies.can_create_in(acting_user, organisation.pk):
         raise PermissionDenied
-    opened_on = opened_on or timezone.localdate()
     with transaction.atomic(durable=True):
         # The organisation's row lock serialises the numbering of its cases.
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        data_key = create_data_key()
-        person = Person(organisation=organisation, data_key=data_key, sex=sex, created_by=acting_user)
-        _seal(person, identity, notes, open_data_key(data_key))
-        person.save()
-        case = Case.objects.create(
-            organisation=organisation, person=person, reference=_next_reference(organisation, opened_on.year),
-            opened_on=opened_on, assigned_to=acting_user, created_by=acting_user,
+        return open_case(
+            organisation, identity, sex, forms, acting_user=acting_user, notes=notes, opened_on=opened_on,
+            nationalities=nationalities,
         )  # fmt: skip
-        CaseExploitationForm.objects.bulk_create(CaseExploitationForm(case=case, code=c) for c in sorted(set(forms)))
-        record_event(
-            "case.open", actor=acting_user, organisation_id=organisation.pk, target=case,
-            extra={"reference": case.reference, "person": person.pk, "sex": sex,
-                   "exploitation_forms": sorted(set(forms))},
-        )  # fmt: skip
+
+
+def open_case(
+    organisation: Organisation,
+    identity: Identity,
+    sex: str,
+    forms: Sequence[str],
+    *,
+    acting_user: Any,
+    notes: str = "",
+    opened_on: datetime.date | None = None,
+    nationalities: Sequence[str] = (),
+    source: str = "",
+) -> Case:
+    """Open a case with its audit event inside the caller's transaction, which holds the organisation's lock.
+
+    For actions that open several cases at once (an import); others call `do_open_case`.
+    """
+    unknown = [c for c in nationalities if pycountry.countries.get(alpha_3=c) is None]
+    if unknown:
+        raise CaseRefusedError(f"Codes de pays ISO 3166 inconnus : {', '.join(unknown)}.")
+    opened_on = opened_on or timezone.localdate()
+    data_key = create_data_key()
+    person = Person(organisation=organisation, data_key=data_key, sex=sex, created_by=acting_user)
+    _seal(person, identity, notes, open_data_key(data_key))
+    person.save()
+    _index_names(person, identity)
+    PersonNationality.objects.bulk_create(PersonNationality(person=person, code=c) for c in sorted(set(nationalities)))
+    case = Case.objects.create(
+        organisation=organisation, person=person, reference=_next_reference(organisation, opened_on.year),
+        opened_on=opened_on, assigned_to=acting_user, created_by=acting_user,
+    )  # fmt: skip
+    CaseExploitationForm.objects.bulk_create(CaseExploitationForm(case=case, code=c) for c in sorted(set(forms)))
+    extra: dict[str, Any] = {"reference": case.reference, "person": person.pk, "sex": sex,
+                             "exploitation_forms": sorted(set(forms))}  # fmt: skip
+    if source:
+        extra["source"] = source
+    record_event("case.open", actor=acting_user, organisation_id=organisation.pk, target=case, extra=extra)
     return case
 
 
@@ -102,6 +147,7 @@ def do_update_identity(
             changed.append("notes")
         _seal(person, identity, notes, open_data_key(person.data_key))
         person.save()
+        _index_names(person, identity)
         record_event(
             "person.identity_update", actor=acting_user, organisation_id=case.organisation_id, target=case,
             extra={"reference": case.reference, "person": person.pk, "fields": changed},

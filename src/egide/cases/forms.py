@@ -74,6 +74,8 @@ class IdentityForm(forms.Form):
         field.choices = country_choices()
         self.single_organisation: int | None = None
         if organisations is None:
+            # Nationalities are part of the profile once the case is open (kept in clear for statistics).
+            del self.fields["nationalities"]
             return
         self.fields["organisation"] = forms.TypedChoiceField(
             label="Organisation", coerce=int, choices=organisations,
@@ -117,8 +119,7 @@ class IdentityForm(forms.Form):
         return Identity(
             family_name=data["family_name"].strip(), given_names=data["given_names"].strip(),
             aliases=tuple(a.strip() for a in data["aliases"].splitlines() if a.strip()),
-            birth_date=data["birth_date"], birth_place=data["birth_place"].strip(),
-            nationalities=tuple(data["nationalities"]), phone=data["phone"].strip(),
+            birth_date=data["birth_date"], birth_place=data["birth_place"].strip(), phone=data["phone"].strip(),
             address=data["address"].strip(), identity_documents=documents,
         )  # fmt: skip
 
@@ -129,7 +130,7 @@ class IdentityForm(forms.Form):
             "family_name": identity.family_name, "given_names": identity.given_names,
             "aliases": "\n".join(identity.aliases), "sex": sex,
             "birth_date": str(identity.birth_date) if identity.birth_date else "",
-            "birth_place": identity.birth_place, "nationalities": list(identity.nationalities),
+            "birth_place": identity.birth_place,
             "phone": identity.phone, "address": identity.address,
             "document_kind": document.kind if document else "", "document_number": document.number if document else "",
             "notes": notes,

@@ -13,8 +13,6 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import pycountry
-
 from egide.core import crypto
 from egide.core.text import fold
 
@@ -78,11 +76,6 @@ class IdentityDocument:
     number: str
 
 
-def _check_nationality(code: str) -> None:
-    if pycountry.countries.get(alpha_3=code) is None or code != code.upper():
-        raise IdentityError(f"« {code} » n'est pas un code de pays ISO 3166 à trois lettres.")
-
-
 @dataclass(frozen=True)
 class Identity:
     """What identifies a person. Every field may be unknown (empty)."""
@@ -92,14 +85,9 @@ class Identity:
     aliases: tuple[str, ...] = ()
     birth_date: PartialDate | None = None
     birth_place: str = ""
-    nationalities: tuple[str, ...] = ()
     phone: str = ""
     address: str = ""
     identity_documents: tuple[IdentityDocument, ...] = field(default=())
-
-    def __post_init__(self) -> None:
-        for code in self.nationalities:
-            _check_nationality(code)
 
     def display_name(self) -> str:
         """Return « POPESCU Ana-Maria », the usual way of writing names in a file."""
@@ -112,6 +100,7 @@ class Identity:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Identity":
+        """Rebuild an identity; keys of older versions (« nationalities », now in clear) are ignored."""
         birth = data.get("birth_date")
         return cls(
             family_name=data.get("family_name", ""),
@@ -119,7 +108,6 @@ class Identity:
             aliases=tuple(data.get("aliases", ())),
             birth_date=PartialDate.parse(birth) if birth else None,
             birth_place=data.get("birth_place", ""),
-            nationalities=tuple(data.get("nationalities", ())),
             phone=data.get("phone", ""),
             address=data.get("address", ""),
             identity_documents=tuple(IdentityDocument(**d) for d in data.get("identity_documents", ())),
@@ -164,3 +152,20 @@ def birth_index(birth_date: PartialDate | None, organisation_id: int) -> str:
     if birth_date is None:
         return ""
     return crypto.blind_index(str(birth_date), purpose=f"person.birth:{organisation_id}")
+
+
+def birth_year_index(birth_date: PartialDate | None, organisation_id: int) -> str:
+    """Return the blind index of the year of birth alone, for searches by year."""
+    if birth_date is None:
+        return ""
+    return crypto.blind_index(str(birth_date.year), purpose=f"person.birth_year:{organisation_id}")
+
+
+def name_indexes(identity: Identity, organisation_id: int) -> set[str]:
+    """Return the blind indexes of the full name and of each alias, under the same purpose as `name_index`.
+
+    A search computes one token and finds the person by any of the names they use.
+    """
+    tokens = {name_index(identity.family_name, identity.given_names, organisation_id)}
+    tokens |= {name_index(alias, "", organisation_id) for alias in identity.aliases}
+    return tokens - {""}

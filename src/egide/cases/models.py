@@ -11,13 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.cases.vocabulary import (
     FOUR_EYES_AUTHORITIES,
+    AdministrativeStatus,
     Authority,
     CaseStatus,
+    ComplaintService,
     ConsentPurpose,
+    EventKind,
+    ExploitedInFrance,
+    MeansOfControl,
+    RecruitmentMethod,
+    RelationshipToTrafficker,
     Sex,
     TraffickingStatus,
+    YesNoUnknown,
 )
-from egide.core.models import BaseModel
+from egide.core.models import BaseModel, Commune
 from egide.organisations.vocabulary import ExploitationForm
 
 
@@ -37,6 +45,7 @@ class Person(BaseModel):
     notes = models.BinaryField(_("notes (chiffrées)"), blank=True, default=b"")
     name_index = models.CharField(max_length=32, db_index=True, blank=True)
     birth_index = models.CharField(max_length=32, db_index=True, blank=True)
+    birth_year_index = models.CharField(max_length=32, db_index=True, blank=True)
     sex = models.CharField(_("sexe"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -246,3 +255,139 @@ class ScreeningLink(BaseModel):
 
     def __str__(self) -> str:
         return f"Repérage n° {self.screening_id} → dossier n° {self.case_id}"
+
+
+class PersonNameIndex(models.Model):
+    """A blind index of one name of a person: the full name, or one of the aliases."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="person_name_token_unique")]
+
+    def __str__(self) -> str:
+        return f"Index de nom de la personne n° {self.person_id}"
+
+
+class PersonNationality(models.Model):
+    """A nationality (ISO 3166 alpha-3), kept in clear: a category counted in statistics."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
+    code = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "code"], name="person_nationality_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PersonLanguage(models.Model):
+    """A language the person speaks (ISO 639-1, or 639-3 where it has no 639-1 code)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "code"], name="person_language_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CaseProfile(BaseModel):
+    """The coded profile of a case (HTCDS v2.0 victim context and the French extensions).
+
+    Only closed lists and dates: nothing here may identify the person on its own.
+    """
+
+    case = models.OneToOneField(Case, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="profile")
+    relationship_to_trafficker = models.CharField(
+        _("lien avec l'auteur"), max_length=20, choices=RelationshipToTrafficker.choices, blank=True
+    )
+    exploited_in_france = models.CharField(
+        _("lieu d'exploitation"), max_length=12, choices=ExploitedInFrance.choices, default=ExploitedInFrance.UNKNOWN
+    )
+    minor_at_start = models.CharField(
+        _("mineur·e au début de l'exploitation"), max_length=8, choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )  # fmt: skip
+    administrative_status = models.CharField(
+        _("situation administrative"), max_length=30, choices=AdministrativeStatus.choices,
+        default=AdministrativeStatus.UNKNOWN,
+    )  # fmt: skip
+    complaint_filed = models.CharField(
+        _("plainte déposée"), max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    complaint_date = models.DateField(_("date de la plainte"), null=True, blank=True)
+    complaint_service = models.CharField(
+        _("service saisi"), max_length=12, choices=ComplaintService.choices, blank=True
+    )
+    # The key of the row an HTCDS import created the case from; re-importing finds it.
+    import_key = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("profil du dossier")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(complaint_filed="yes") | (Q(complaint_date__isnull=True) & Q(complaint_service="")),
+                name="case_profile_complaint_details_only_if_filed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profil du dossier n° {self.case_id}"
+
+
+class CaseControlMeans(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="control_means")
+    code = models.CharField(max_length=30, choices=MeansOfControl.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="case_control_means_unique")]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class CaseRecruitmentMethod(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recruitment_methods")
+    code = models.CharField(max_length=30, choices=RecruitmentMethod.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="case_recruitment_method_unique")]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class CaseEvent(BaseModel):
+    """A recruitment, transit or exploitation event (HTCDS `hte_`): a place and partial dates.
+
+    The place is a French commune or a country, never free text; dates are « AAAA »,
+    « AAAA-MM » or « AAAA-MM-JJ », so that their text sorts like the dates themselves.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("étape"), max_length=12, choices=EventKind.choices)
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.CharField(_("pays (ISO 3166 alpha-3)"), max_length=3, blank=True)
+    start = models.CharField(_("début"), max_length=10, blank=True)
+    end = models.CharField(_("fin"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("étape du parcours")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(commune__isnull=False) & Q(country=""))
+                | (Q(commune__isnull=True) & ~Q(country="")),
+                name="case_event_commune_or_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Étape n° {self.pk}"

@@ -13,12 +13,13 @@ from egide.cases.identity import (
     Identity,
     PartialDate,
     birth_index,
+    birth_year_index,
     decrypt_identity,
     field_context,
     name_index,
     name_tokens,
 )
-from egide.cases.models import Case, Person
+from egide.cases.models import Case, Person, PersonNameIndex
 from egide.core import crypto
 from egide.core.audit import record_access, record_event
 from egide.core.keys import open_data_key
@@ -36,8 +37,9 @@ def cases_for(user: Any) -> QuerySet[Case]:
 def search_cases(user: Any, *, name: str = "", birth: PartialDate | None = None) -> QuerySet[Case]:
     """Return the user's cases whose person matches exactly, through the blind indexes only.
 
-    The name matches whatever the order of its words, accents and case; the date of birth
-    matches as entered (« 1998 » does not find « 1998-04 »).
+    The name matches the full name or any alias, whatever the order of its words, accents
+    and case. A year of birth alone (« 1998 ») finds every date of that year; a month or a
+    day matches as entered (« 1998-04 » does not find « 1998 » nor « 1998-04-12 »).
     """
     cases = cases_for(user)
     if not name_tokens(name) and birth is None:
@@ -46,8 +48,12 @@ def search_cases(user: Any, *, name: str = "", birth: PartialDate | None = None)
     for org_id in policies.organisation_ids(user, Cap.CASE_VIEW):
         scope = Q(organisation_id=org_id)
         if name_tokens(name):
-            scope &= Q(person__name_index=name_index(name, "", org_id))
-        if birth is not None:
+            token = name_index(name, "", org_id)
+            named = PersonNameIndex.objects.filter(token=token).values("person_id")
+            scope &= Q(person__name_index=token) | Q(person_id__in=named)
+        if birth is not None and birth.month is None:
+            scope &= Q(person__birth_year_index=birth_year_index(birth, org_id))
+        elif birth is not None:
             scope &= Q(person__birth_index=birth_index(birth, org_id))
         match |= scope
     return cases.filter(match)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egide.cases import views
+from egide.cases import profile_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("dossiers/<int:case_id>/statut/", views.status_record, name="status_record"),
     path("dossiers/<int:case_id>/statut/confirmation/", views.status_confirm, name="status_confirm"),
     path("dossiers/<int:case_id>/reperages/", views.screening_attach, name="screening_attach"),
+    path("dossiers/<int:case_id>/profil/", profile_views.profile_edit, name="profile_edit"),
+    path("dossiers/<int:case_id>/profil/etapes/", profile_views.event_add, name="event_add"),
+    path("dossiers/<int:case_id>/profil/etapes/suppression/", profile_views.event_delete, name="event_delete"),
+    path("consentements/textes/", profile_views.consent_texts, name="consent_texts"),
+    path("dossiers/export-htcds.<str:fmt>", profile_views.htcds_export_view, name="htcds_export"),
+    path("dossiers/import-htcds/", profile_views.htcds_import_upload, name="htcds_import"),
+    path("dossiers/import-htcds/rapport/", profile_views.htcds_import_report, name="htcds_import_report"),
+    path("dossiers/import-htcds/confirmer/", profile_views.htcds_import_confirm, name="htcds_import_confirm"),
 ]

@@ -22,10 +22,10 @@ from egide.cases.forms import (
     WithdrawConsentForm,
 )
 from egide.cases.models import Case, Consent, StatusDecision
+from egide.cases.profile import profile_display
 from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
-from egide.core.iso import country_choices
 from egide.identification.models import Screening
 from egide.organisations.models import Organisation
 
@@ -50,6 +50,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {
         "search": search, "page": page, "rows": [(c, names[c.pk]) for c in shown],
         "can_create": bool(policies.organisation_ids(request.user, Cap.CASE_CREATE)),
+        "can_exchange_htcds": bool(policies.organisation_ids(request.user, Cap.CASE_HTCDS_EXCHANGE)),
         "query": _query_without_page(request),
     })  # fmt: skip
 
@@ -75,6 +76,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         case = actions.do_open_case(
             Organisation.objects.get(pk=data["organisation"]), form.identity(), data["sex"],
             data["exploitation_forms"], notes=data["notes"].strip(), acting_user=request.user,
+            nationalities=data["nationalities"],
         )  # fmt: skip
         messages.success(request, f"Dossier {case.reference} ouvert.")
         return redirect("cases:case_detail", case_id=case.pk)
@@ -93,13 +95,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         identity, notes = selectors.identity_and_notes_of(case.person)
     except DecryptionError:
         identity, notes = None, ""
-    countries = dict(country_choices())
     return render(request, "cases/case_detail.html", {
         "case": case, "identity": identity, "notes": notes, "forms": case.form_labels(),
-        "nationalities": [countries.get(c, c) for c in identity.nationalities] if identity else [],
         "documents": [(_document_label(d.kind), d.number) for d in identity.identity_documents] if identity else [],
         "can_edit": policies.can_edit(request.user, case) and identity is not None,
         "close_form": CloseForm(), **_consent_and_status_context(request, case),
+        "profile": profile_display(case),
     })  # fmt: skip
 
 

@@ -49,3 +49,90 @@ class Authority(models.TextChoices):
 
 # A « presumed » conclusion of these authorities counts only once a supervisor confirmed it.
 FOUR_EYES_AUTHORITIES = frozenset({Authority.ASSOCIATION, Authority.OTHER})
+
+
+# The case profile. Means of control and methods of recruitment keep the HTCDS v2.0 codes
+# (`vic_MethodsOfControl`, `vic_MethodOfRecruitment`) so that the exchange needs no mapping.
+
+
+class MeansOfControl(models.TextChoices):
+    PHYSICAL_THREATS = "PhysicalThreats", _("menaces physiques")
+    THREATS_LAW_ENFORCEMENT = "ThreatsLawEnforcement", _("menace de dénonciation aux autorités")
+    THREATENS_CHILDREN_FAMILY = "ThreatensChildrenFamily", _("menaces sur les enfants ou la famille")
+    DEBT_BONDAGE = "DebtBondage", _("servitude pour dettes")
+    FALSE_PROMISES = "FalsePromises", _("fausses promesses")
+    PHYSICAL_ABUSE = "PhysicalAbuse", _("violences physiques")
+    SEXUAL_ABUSE = "SexualAbuse", _("violences sexuelles")
+    TAKES_EARNINGS = "TakesEarnings", _("confiscation des gains")
+    RESTRICTS_FINANCIAL_ACCESS = "RestrictsFinancialAccess", _("privation d'accès à l'argent")
+    RESTRICTS_MEDICAL_CARE = "RestrictsMedicalCare", _("privation de soins")
+    WITHHOLDS_NECESSITIES = "WithholdsNecessities", _("privation de biens de première nécessité")
+    PSYCHOLOGICAL_ABUSE = "PsychologicalAbuse", _("violences psychologiques")
+    PSYCHOACTIVE_SUBSTANCE = "PsychoactiveSubstance", _("substances psychoactives")
+    EXCESSIVE_WORKING_HOURS = "ExcessiveWorkingHours", _("horaires de travail excessifs")
+    WITHHOLDS_DOCUMENTS = "WithholdsDocuments", _("confiscation des documents")
+    OTHER = "Other", _("autre moyen")
+
+
+class RecruitmentMethod(models.TextChoices):
+    AT_A_PLACE_OF_BUSINESS = "AtAPlaceOfBusiness", _("dans un commerce ou une entreprise")
+    AT_AN_EDUCATIONAL_INSTITUTION = "AtAnEducationalInstitution", _("dans un établissement d'enseignement")
+    AT_WORK = "AtWork", _("sur le lieu de travail")
+    ONLINE_SOCIAL_NETWORKS = "ThroughOnlineSocialNetworks", _("par les réseaux sociaux")
+    ONLINE_ADVERTISEMENT = "ThroughAnOnlineAdvertisement", _("par une annonce en ligne")
+    TELEVISION_ADVERT = "ThroughATelevisionAdvert", _("par une annonce télévisée")
+    NEWSPAPER_ADVERT = "ThroughANewspaperAdvert", _("par une annonce dans la presse")
+    FAMILY = "ThroughFamilyOrFamilyEvents", _("par la famille ou lors d'événements familiaux")
+    FRIENDS = "ThroughFriendsOrSocialEvents", _("par des amis ou lors d'événements sociaux")
+    OTHER = "Other", _("autre méthode")
+
+
+class RelationshipToTrafficker(models.TextChoices):
+    """Finer than HTCDS (familial / acquainted / unacquainted): the survey separates spouses."""
+
+    FAMILY = "family", _("membre de la famille")
+    PARTNER = "partner", _("conjoint·e ou partenaire")
+    ACQUAINTANCE = "acquaintance", _("connaissance (ami·e, voisin·e, communauté)")
+    EMPLOYER = "employer", _("employeur")
+    STRANGER = "stranger", _("inconnu·e de la personne")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("oui")
+    NO = "no", _("non")
+    UNKNOWN = "unknown", _("inconnu")
+
+
+class ExploitedInFrance(models.TextChoices):
+    """The survey counts, since data year 2021, persons exploited at least partly in France."""
+
+    IN_FRANCE = "in_france", _("au moins en partie en France")
+    ONLY_ABROAD = "only_abroad", _("uniquement à l'étranger")
+    UNKNOWN = "unknown", _("inconnu")
+
+
+class AdministrativeStatus(models.TextChoices):
+    FRENCH = "french", _("nationalité française")
+    EU_CITIZEN = "eu_citizen", _("ressortissant·e de l'Union européenne, de l'EEE ou de la Suisse")
+    RESIDENCE_PERMIT = "residence_permit", _("titre de séjour")
+    RECEIPT = "receipt", _("récépissé ou autorisation provisoire de séjour")
+    REFLECTION_PERIOD = "reflection_period", _("délai de réflexion (art. R425-2 du CESEDA)")
+    ASYLUM_SEEKER = "asylum_seeker", _("demande d'asile en cours")
+    REFUGEE = "refugee", _("réfugié·e ou protection subsidiaire")
+    UNACCOMPANIED_MINOR = "unaccompanied_minor", _("mineur·e non accompagné·e")
+    IRREGULAR = "irregular", _("sans titre de séjour")
+    UNKNOWN = "unknown", _("inconnu")
+
+
+class ComplaintService(models.TextChoices):
+    POLICE = "police", _("police")
+    GENDARMERIE = "gendarmerie", _("gendarmerie")
+    OTHER = "other", _("autre service (parquet, inspection du travail…)")
+
+
+class EventKind(models.TextChoices):
+    """HTCDS `hte_Type`."""
+
+    RECRUITMENT = "Recruitment", _("recrutement")
+    TRANSIT = "Transit", _("transit")
+    EXPLOITATION = "Exploitation", _("exploitation")

@@ -23,7 +23,7 @@ from egide.organisations.tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 POPESCU = Identity(family_name="Popescu", given_names="Ana-Maria", birth_date=PartialDate(1998, 4),
-                   nationalities=("ROU",), phone="+40 712 345 678")  # fmt: skip
+                   phone="+40 712 345 678")  # fmt: skip
 FORM = {"family_name": "Popescu", "given_names": "Ana-Maria", "birth_date": "1998-04", "sex": "female",
         "birth_place": "Craiova", "nationalities": ["ROU"], "phone": "+40 712 345 678",
         "address": "3 rue Xylofantasque, Popescu-Ville", "document_kind": "passport", "document_number": "056123789",

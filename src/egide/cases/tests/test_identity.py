@@ -2,7 +2,6 @@
 
 import uuid
 
-import pycountry
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,8 +16,6 @@ from egide.cases.identity import (
     name_tokens,
 )
 from egide.core import crypto
-
-COUNTRIES = sorted(c.alpha_3 for c in pycountry.countries)
 
 
 @st.composite
@@ -37,7 +34,6 @@ identities = st.builds(
     aliases=st.lists(texts, max_size=3).map(tuple),
     birth_date=st.none() | partial_dates(),
     birth_place=texts,
-    nationalities=st.lists(st.sampled_from(COUNTRIES), max_size=3).map(tuple),
     phone=texts,
     address=texts,
     identity_documents=st.lists(st.builds(IdentityDocument, kind=texts, number=texts), max_size=2).map(tuple),
@@ -84,10 +80,10 @@ def test_partial_date_refuses_impossible_dates_in_french(text: str, message: str
         PartialDate.parse(text)
 
 
-def test_nationality_must_be_an_iso_alpha3_code() -> None:
-    assert Identity(nationalities=("ROU", "FRA")).nationalities == ("ROU", "FRA")
-    with pytest.raises(IdentityError, match="ISO 3166"):
-        Identity(nationalities=("RO",))
+def test_identity_reads_the_nationalities_of_older_versions_without_keeping_them() -> None:
+    """Nationalities moved to the clear profile; identities encrypted before still decrypt."""
+    old = Identity.from_dict({"family_name": "Popescu", "nationalities": ["ROU"]})
+    assert old == Identity(family_name="Popescu") and "nationalities" not in old.to_dict()
 
 
 def test_ciphertext_is_bound_to_its_person() -> None:
