@@ -167,14 +167,17 @@ def plan_cases(first: int, count: int, assignees: Sequence[Any]) -> list[Any]:
         identity = Identity(
             family_name=rng.choice(FAMILY_NAMES), given_names=rng.choice(GIVEN_NAMES),
             birth_date=PartialDate(rng.randint(1970, 2007), rng.choice([None, rng.randint(1, 12)])),
-            birth_place="Lagos" if rng.random() < 0.5 else "", nationalities=(rng.choice(NATIONALITIES),),
+            birth_place="Lagos" if rng.random() < 0.5 else "",
             phone=f"+33 6 {rng.randint(0, 99_999_999):08d}", address=f"{rng.randint(1, 200)} rue de l'Essai",
         )  # fmt: skip
         forms = sorted(set(rng.sample(FORMS, rng.choice([1, 1, 2]))))
         opened_on = datetime.date(2016, 1, 1) + datetime.timedelta(days=number * 3287 // max(first + count, 1))
         notes = "Première rencontre lors d'une maraude." if rng.random() < 0.7 else ""
         sex = "female" if rng.random() < 0.75 else "male"
-        plans.append(PlannedCase(identity, sex, forms, opened_on, notes, assignees[number % len(assignees)]))
+        plans.append(PlannedCase(
+            identity, sex, forms, opened_on, notes, assignees[number % len(assignees)],
+            nationalities=(rng.choice(NATIONALITIES),),
+        ))  # fmt: skip
     return plans
 
 

@@ -36,7 +36,8 @@ class CaseRefusedError(Exception):
     """The action is not allowed in the case's present state; the message is French."""
 
 
-def _seal(person: Person, identity: Identity, notes: str, key: bytes) -> None:
+def seal_person(person: Person, identity: Identity, notes: str, key: bytes) -> None:
+    """Encrypt the identity and notes onto `person` and fill its blind indexes; bulk writers share it."""
     person.identity = encrypt_identity(identity, key, person.uid)
     person.notes = crypto.encrypt(key, notes.encode(), context=field_context(person.uid, "notes"))
     person.name_index = name_index(identity.family_name, identity.given_names, person.organisation_id)
@@ -47,8 +48,12 @@ def _seal(person: Person, identity: Identity, notes: str, key: bytes) -> None:
 def _index_names(person: Person, identity: Identity) -> None:
     """Replace the person's name tokens (full name and aliases); the person is saved."""
     PersonNameIndex.objects.filter(person=person).delete()
-    tokens = sorted(name_indexes(identity, person.organisation_id))
-    PersonNameIndex.objects.bulk_create(PersonNameIndex(person=person, token=t) for t in tokens)
+    PersonNameIndex.objects.bulk_create(name_index_rows(person, identity))
+
+
+def name_index_rows(person: Person, identity: Identity) -> list[PersonNameIndex]:
+    """Return the unsaved name tokens of a saved person (full name and aliases); bulk writers share it."""
+    return [PersonNameIndex(person=person, token=t) for t in sorted(name_indexes(identity, person.organisation_id))]
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
@@ -106,7 +111,7 @@ def open_case(
     opened_on = opened_on or timezone.localdate()
     data_key = create_data_key()
     person = Person(organisation=organisation, data_key=data_key, sex=sex, created_by=acting_user)
-    _seal(person, identity, notes, open_data_key(data_key))
+    seal_person(person, identity, notes, open_data_key(data_key))
     person.save()
     _index_names(person, identity)
     PersonNationality.objects.bulk_create(PersonNationality(person=person, code=c) for c in sorted(set(nationalities)))
@@ -145,7 +150,7 @@ def do_update_identity(
             notes = old_notes
         elif notes != old_notes:
             changed.append("notes")
-        _seal(person, identity, notes, open_data_key(person.data_key))
+        seal_person(person, identity, notes, open_data_key(person.data_key))
         person.save()
         _index_names(person, identity)
         record_event(

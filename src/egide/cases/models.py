@@ -383,8 +383,7 @@ class CaseEvent(BaseModel):
         ordering = ["start", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(commune__isnull=False) & Q(country=""))
-                | (Q(commune__isnull=True) & ~Q(country="")),
+                condition=(Q(commune__isnull=False) & Q(country="")) | (Q(commune__isnull=True) & ~Q(country="")),
                 name="case_event_commune_or_country",
             ),
         ]

@@ -169,7 +169,6 @@ def _identity(rng: random.Random, sex: str, nationality: str, birth: datetime.da
         aliases=(rng.choice(t.ALIASES),) if rng.random() < t.ALIAS_ODDS else (),
         birth_date=PartialDate(birth.year, birth.month, birth.day),
         birth_place=rng.choice(naming.birth_places) if rng.random() < t.BIRTH_PLACE_ODDS else "",
-        nationalities=(nationality,),
         # ARCEP keeps 06 39 98 xx xx for works of fiction: these numbers ring nowhere.
         phone=f"06 39 98 {rng.randrange(100):02d} {rng.randrange(100):02d}" if rng.random() < t.PHONE_ODDS else "",
         identity_documents=documents,

@@ -14,11 +14,21 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from egide.accounts.models import User
-from egide.cases.actions import _seal  # What `do_open_case` seals a person with: same rows.
+from egide.cases.actions import name_index_rows, seal_person  # what `do_open_case` writes: same rows
 from egide.cases.consent import current_text
 from egide.cases.demo import tables as t
 from egide.cases.demo.planner import CaseScenario, ScreeningPlan
-from egide.cases.models import Case, CaseExploitationForm, Consent, ConsentText, Person, ScreeningLink, StatusDecision
+from egide.cases.models import (
+    Case,
+    CaseExploitationForm,
+    Consent,
+    ConsentText,
+    Person,
+    PersonNameIndex,
+    PersonNationality,
+    ScreeningLink,
+    StatusDecision,
+)
 from egide.cases.vocabulary import CaseStatus, TraffickingStatus
 from egide.core.keys import new_data_key
 from egide.core.models import DataKey
@@ -76,13 +86,21 @@ def write_cases(batch: Batch) -> None:
         organisation, staff = batch.organisations[scenario.slot], batch.staff[scenario.slot]
         key, clear = new_data_key()
         person = Person(uid=uuid.uuid4(), organisation=organisation, sex=scenario.sex, created_by=staff.caseworker)
-        _seal(person, scenario.identity, "", clear)
+        seal_person(person, scenario.identity, "", clear)
         keys.append(key)
         persons.append(person)
     DataKey.objects.bulk_create(keys)
     for person, key in zip(persons, keys, strict=True):
         person.data_key = key
     Person.objects.bulk_create(persons)
+    PersonNameIndex.objects.bulk_create(
+        row for scenario, person in zip(batch.scenarios, persons, strict=True)
+        for row in name_index_rows(person, scenario.identity)
+    )  # fmt: skip
+    PersonNationality.objects.bulk_create(
+        PersonNationality(person=person, code=scenario.nationality)
+        for scenario, person in zip(batch.scenarios, persons, strict=True)
+    )
     for scenario, person in zip(batch.scenarios, persons, strict=True):
         staff = batch.staff[scenario.slot]
         closed = scenario.closed_on is not None

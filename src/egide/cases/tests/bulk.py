@@ -10,7 +10,6 @@ does not lock the organisation or the audit chain against concurrent writers.
 
 import datetime
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from egide.cases.identity import Identity, birth_index, encrypt_identity, field_context, name_index
-from egide.cases.models import Case, CaseExploitationForm, Person
-from egide.core import crypto
+from egide.cases.actions import name_index_rows, seal_person
+from egide.cases.identity import Identity
+from egide.cases.models import Case, CaseExploitationForm, Person, PersonNameIndex, PersonNationality
 from egide.core.audit import GENESIS, compute_hash
+from egide.core.keys import new_data_key
 from egide.core.models import AuditEvent, AuditKind, DataKey
 from egide.core.request_context import current_request_id
 from egide.organisations.models import Organisation
@@ -37,22 +37,12 @@ class PlannedCase:
     opened_on: datetime.date
     notes: str = ""
     assigned_to: Any = None  # the acting user when None, as in `do_open_case`
-
-
-def _new_key() -> tuple[DataKey, bytes]:
-    """Return an unsaved data key wrapped as `keys.create_data_key` wraps it, and its clear value."""
-    key = DataKey(uid=uuid.uuid4())
-    clear = crypto.generate_data_key()
-    key.master_key_id, key.wrapped = crypto.wrap(clear, context=str(key.uid).encode())
-    return key, clear
+    nationalities: Sequence[str] = ()
 
 
 def _person(organisation: Organisation, plan: PlannedCase, key: DataKey, clear: bytes, actor: Any) -> Person:
     person = Person(organisation=organisation, data_key=key, sex=plan.sex, created_by=actor)
-    person.identity = encrypt_identity(plan.identity, clear, person.uid)
-    person.notes = crypto.encrypt(clear, plan.notes.encode(), context=field_context(person.uid, "notes"))
-    person.name_index = name_index(plan.identity.family_name, plan.identity.given_names, organisation.pk)
-    person.birth_index = birth_index(plan.identity.birth_date, organisation.pk)
+    seal_person(person, plan.identity, plan.notes, clear)
     return person
 
 
@@ -92,7 +82,7 @@ def bulk_open_cases(
         last = _last_numbers(organisation)
         keys, persons, cases = [], [], []
         for plan in plans:
-            key, clear = _new_key()
+            key, clear = new_data_key()
             keys.append(key)
             persons.append(_person(organisation, plan, key, clear, acting_user))
             last[plan.opened_on.year] = number = last.get(plan.opened_on.year, 0) + 1
@@ -104,6 +94,19 @@ def bulk_open_cases(
         for person, key in zip(persons, keys, strict=True):
             person.data_key = key  # bulk_create has just given the key its primary key
         Person.objects.bulk_create(persons, batch_size=batch_size)
+        PersonNameIndex.objects.bulk_create(
+            [
+                row
+                for person, plan in zip(persons, plans, strict=True)
+                for row in name_index_rows(person, plan.identity)
+            ],
+            batch_size=batch_size,
+        )
+        PersonNationality.objects.bulk_create(
+            [PersonNationality(person=person, code=code) for person, plan in zip(persons, plans, strict=True)
+             for code in sorted(set(plan.nationalities))],
+            batch_size=batch_size,
+        )  # fmt: skip
         for case, person in zip(cases, persons, strict=True):
             case.person = person
         Case.objects.bulk_create(cases, batch_size=batch_size)

@@ -36,12 +36,12 @@ def supervisor(org: Any, make_user: Callable[..., Any]) -> Any:
 
 
 def _plan(i: int, assigned_to: Any = None) -> PlannedCase:
-    identity = Identity(
-        family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1990 + i % 20), nationalities=("NGA",)
-    )
+    identity = Identity(family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1990 + i % 20))
     forms = ["SEXUAL", "LABOUR_OTHER"] if i % 2 else ["SEXUAL"]
     opened_on = datetime.date(2023 + i % 2, 1 + i % 12, 1)
-    return PlannedCase(identity, "female", forms, opened_on, notes=f"Note {i}", assigned_to=assigned_to)
+    return PlannedCase(
+        identity, "female", forms, opened_on, notes=f"Note {i}", assigned_to=assigned_to, nationalities=("NGA",)
+    )
 
 
 def _plans(count: int, assigned_to: Any = None) -> list[PlannedCase]:

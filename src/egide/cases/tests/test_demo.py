@@ -134,7 +134,7 @@ def test_spelling_variants_look_like_the_same_person(full_plan: DemoPlan) -> Non
     grouped = files_by_person(full_plan.scenarios)
     pairs = [(files[0], later) for files in grouped.values() for later in files[1:]]
     for first, later in pairs:
-        assert later.identity.nationalities == first.identity.nationalities and later.sex == first.sex
+        assert later.nationality == first.nationality and later.sex == first.sex
         if set(later.variants) <= {"accents", "swap", "separator"}:
             # Without typos or transliterations the folded words are the same, in any order.
             assert letters(later) == letters(first)

@@ -195,7 +195,7 @@ def _any_case(user: Any) -> Case:
 
 def test_the_migration_moves_old_encrypted_nationalities_to_the_clear_profile(case: Case) -> None:
     """Identities encrypted before the profile held their nationalities: the data migration moves them out."""
-    migration = importlib.import_module("egide.cases.migrations.0005_nationalities_in_clear_and_alias_indexes")
+    migration = importlib.import_module("egide.cases.migrations.0006_nationalities_in_clear_and_alias_indexes")
     person = Person.objects.select_related("data_key").get(pk=case.person_id)
     key, context = open_data_key(person.data_key), field_context(person.uid, "identity")
     old = json.dumps({"family_name": "Okafor", "aliases": ["Queen B"], "birth_date": "2001", "nationalities": ["ROU"]})

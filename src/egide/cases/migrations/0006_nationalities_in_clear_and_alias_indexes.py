@@ -59,6 +59,6 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_case_profile_events_and_name_indexes")]
+    dependencies = [("cases", "0005_case_profile_events_and_name_indexes")]
 
     operations = [migrations.RunPython(forwards, backwards)]

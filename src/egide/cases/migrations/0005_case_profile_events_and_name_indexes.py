@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_consent_texts'),
+        ('cases', '0004_case_list_order_index'),
         ('core', '0003_data_key'),
     ]
 
