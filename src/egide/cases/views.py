@@ -22,6 +22,7 @@ from egide.cases.forms import (
     WithdrawConsentForm,
 )
 from egide.cases.models import Case, Consent, StatusDecision
+from egide.cases.sections import render_sections
 from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
@@ -100,6 +101,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "documents": [(_document_label(d.kind), d.number) for d in identity.identity_documents] if identity else [],
         "can_edit": policies.can_edit(request.user, case) and identity is not None,
         "close_form": CloseForm(), **_consent_and_status_context(request, case),
+        "sections": render_sections(request, case),
     })  # fmt: skip
 
 
