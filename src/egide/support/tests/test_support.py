@@ -140,9 +140,7 @@ def test_incoherent_procedures_are_refused_in_french_and_nothing_is_written(
     assert not ResidenceProcedure.objects.exists() and AuditEvent.objects.count() == before
 
 
-def test_a_volunteer_or_another_organisation_cannot_write(
-    case: Case, make_user: Callable[..., User], org: Any
-) -> None:
+def test_a_volunteer_or_another_organisation_cannot_write(case: Case, make_user: Callable[..., User], org: Any) -> None:
     for user in (make_user(Role.VOLUNTEER, org), make_user(Role.CASEWORKER)):
         with pytest.raises(PermissionDenied):
             _reflection(case, user, D(2025, 3, 3))
@@ -171,10 +169,8 @@ def test_services_check_their_dates_and_audit_changed_fields(case: Case, worker:
     service = actions.do_save_service(
         case, ServiceData(ServiceCategory.HEALTH, ServiceStatus.PLANNED, provider_id=org.pk), acting_user=worker
     )
-    actions.do_save_service(
-        case, ServiceData(ServiceCategory.HEALTH, ServiceStatus.IN_PROGRESS, provider_id=org.pk, start_on=D(2025, 3, 2)),
-        service=service, acting_user=worker,
-    )  # fmt: skip
+    started = ServiceData(ServiceCategory.HEALTH, ServiceStatus.IN_PROGRESS, provider_id=org.pk, start_on=D(2025, 3, 2))
+    actions.do_save_service(case, started, service=service, acting_user=worker)
     last = AuditEvent.objects.filter(action="support.service_save").order_by("-id").first()
     assert last is not None and last.extra["fields"] == ["start_on", "status"]
 
@@ -226,10 +222,8 @@ def test_pathway_links_only_an_aps_of_the_same_case(case: Case, worker: User, ap
     reflection = _reflection(case, worker, D(2025, 3, 3))
     with pytest.raises(SupportRefusedError, match="APS"):
         _pathway(case, worker, approved, aps_id=reflection.pk)
-    aps = actions.do_save_procedure(
-        case, ProcedureData(ProcedureKind.PROVISIONAL_AUTHORISATION, ProcedureState.GRANTED, decision_on=D(2025, 1, 15)),
-        acting_user=worker,
-    )  # fmt: skip
+    granted = ProcedureData(ProcedureKind.PROVISIONAL_AUTHORISATION, ProcedureState.GRANTED, decision_on=D(2025, 1, 15))
+    aps = actions.do_save_procedure(case, granted, acting_user=worker)
     assert _pathway(case, worker, approved, aps_id=aps.pk).aps == aps
     assert aps.valid_until == D(2025, 7, 15)
 
@@ -322,7 +316,8 @@ def test_timeline_lists_case_and_support_events_in_date_order(
     labels = [e.label for e in timeline_of(case)]
     assert labels[:3] == ["Début : accompagnement juridique", f"Récépissé remis : {procedure.get_kind_display()}",
                           "Fin : accompagnement juridique (terminé)"]  # fmt: skip
-    assert labels.index("Ouverture du dossier") < labels.index("Consentement donné : suivi du dossier par l'association")
+    consent_label = "Consentement donné : suivi du dossier par l'association"
+    assert labels.index("Ouverture du dossier") < labels.index(consent_label)
     assert labels[-1] == "Tâche faite : Fin du délai de réflexion"
     page = login(worker).get(reverse("support:timeline", args=[case.pk])).content.decode()
     assert "Début : accompagnement juridique" in page
