@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from egide.cases import selectors as case_selectors
 from egide.cases.identity import field_context
 from egide.cases.models import Case
+from egide.cases.vocabulary import CaseStatus
 from egide.core import crypto
 from egide.core.crypto import DecryptionError
 from egide.core.keys import open_data_key
@@ -69,7 +70,7 @@ class Dashboard:
 
 def my_tasks(user: Any) -> QuerySet[CaseTask]:
     """Open tasks of the cases `user` sees, assigned to them or on a case they follow."""
-    visible = case_selectors.cases_for(user).filter(status="open")
+    visible = case_selectors.cases_for(user).filter(status=CaseStatus.OPEN)
     return (
         CaseTask.objects.filter(case__in=visible.values("pk"), done_at__isnull=True)
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, case__assigned_to=user))
@@ -82,7 +83,7 @@ def dashboard_for(user: Any, today: datetime.date) -> Dashboard:
     """Build the dashboard; deadlines « soon » run to the end of next week."""
     soon_until = week_start(today) + datetime.timedelta(days=13)
     tasks = list(my_tasks(user))
-    cases = list(case_selectors.cases_for(user).filter(status="open", assigned_to=user)[:50])
+    cases = list(case_selectors.cases_for(user).filter(status=CaseStatus.OPEN, assigned_to=user)[:50])
     names = case_selectors.display_names(cases)
     case_selectors.record_list_read(user, cases)
     reminders = Reminder.objects.filter(
