@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("egide.organisations.urls")),
     path("", include("egide.identification.urls")),
     path("", include("egide.cases.urls")),
+    path("", include("egide.support.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),
     path("api/v1/", api.urls),

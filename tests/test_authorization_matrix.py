@@ -11,7 +11,7 @@ and leave the database exactly as it was.
 import datetime
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from egide.accounts.roles import Role
 from egide.api import api
 from egide.cases.actions import do_open_case
 from egide.cases.identity import Identity, PartialDate
+from egide.cases.models import Case
 from egide.core.access import policy_of
 from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
@@ -33,6 +34,7 @@ from egide.identification.actions import ScreeningData, do_create_screening, do_
 from egide.identification.models import Indicator, IndicatorList
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
+from egide.support import actions as support_actions
 
 ANONYMOUS = "anonymous"
 
@@ -152,6 +154,18 @@ EXPECTED: dict[str, Rule] = {
     "cases:htcds_import": login_then(has_role(Role.CASE_SUPERVISOR)),
     "cases:htcds_import_report": login_then(has_role(Role.CASE_SUPERVISOR), get=302, post=405),
     "cases:htcds_import_confirm": login_then(has_role(Role.CASE_SUPERVISOR), get=405, post=302),
+    # Support: the dashboard lists the caller's own cases; the rest follows the case of `own`.
+    "support:dashboard": login_then(has_role(*CASE_READERS), post=405),
+    "support:timeline": lambda c: screening_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
+    "support:needs_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:service_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:service_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:procedure_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:procedure_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:pathway_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "support:pathway_renew": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    # An empty POST names no task: back to the case, nothing done.
+    "support:task_done": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -206,6 +220,7 @@ class World:
     token_id: int
     screening_id: int = 0
     case_id: int = 0
+    support: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -231,7 +246,9 @@ def world(db: Any) -> World:
         users[str(caller)] = user
     stranger = User.objects.create_user("stranger@example.org", "matrix password 123", full_name="Tiers")
     token, _ = do_create_api_token(stranger, name="tiers", days=30)
-    return World(own, other, users, token.pk, _screening(own, users), _case(own, users))
+    world = World(own, other, users, token.pk, _screening(own, users), _case(own, users))
+    world.support = _support(world)
+    return world
 
 
 def _screening(own: Any, users: dict[str, User]) -> int:
@@ -256,9 +273,25 @@ def _case(own: Any, users: dict[str, User]) -> int:
     return case.pk
 
 
+def _support(world: World) -> dict[str, int]:
+    """A service, an APS and an exit pathway on the case of `own`, recorded by its caseworker."""
+    user, case = world.users[str(Caller(Role.CASEWORKER, True))], Case.objects.get(pk=world.case_id)
+    service = support_actions.do_save_service(case, support_actions.ServiceData("housing", "planned"), acting_user=user)
+    granted = support_actions.ProcedureData(
+        "provisional_authorisation", "granted", decision_on=datetime.date(2025, 1, 10)
+    )
+    aps = support_actions.do_save_procedure(case, granted, acting_user=user)
+    approved = OrganisationFactory(name="Association agréée", exit_pathway_approved_on=datetime.date(2024, 6, 1))
+    support_actions.do_save_pathway(case, support_actions.PathwayData(
+        approved.pk, file_built_on=datetime.date(2024, 12, 1), decision="authorised",
+        decision_on=datetime.date(2025, 1, 10), start_on=datetime.date(2025, 1, 15), aps_id=aps.pk,
+    ), acting_user=user)  # fmt: skip
+    return {"service_id": service.pk, "procedure_id": aps.pk}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
-              "screening_id": world.screening_id, "case_id": world.case_id}  # fmt: skip
+              "screening_id": world.screening_id, "case_id": world.case_id, **world.support}  # fmt: skip
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))

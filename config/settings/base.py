@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "egide.organisations",
     "egide.identification",
     "egide.cases",
+    "egide.support",
     "egide.public",
 ]
 
@@ -185,6 +187,10 @@ LOGGING = {
 }
 
 EGIDE_DEMO = os.environ.get("EGIDE_DEMO", "0") == "1"
+
+# AFIS (aide financière à l'insertion sociale et professionnelle, décret 2017-542): monthly
+# amount for a single person, about 330 € — to verify against the decree in force.
+EGIDE_AFIS_MONTHLY_AMOUNT = Decimal(os.environ.get("EGIDE_AFIS_MONTHLY_AMOUNT", "330"))
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting
 # belongs to the reverse proxy, where addresses are known reliably.

@@ -238,6 +238,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from egide.core.jobs import start_scheduler
+
+    # Beside the task worker, a thread enqueues the daily jobs (reminders…) whenever the
+    # date changes; each job runs once per date whatever the number of workers.
+    start_scheduler()
     return _call("db_worker")
 
 
@@ -302,7 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port d'écoute (défaut : %(default)s)")
     serve.add_argument("--workers", type=int, default=2, help="nombre de processus (défaut : %(default)s)")
 
-    _sub(commands, "worker", run_worker, "Worker des tâches en arrière-plan (django-tasks, base de données).")
+    _sub(
+        commands, "worker", run_worker,
+        "Worker des tâches en arrière-plan (django-tasks, base de données) ; lance chaque jour les tâches "
+        "quotidiennes (rappels des échéances).",
+    )  # fmt: skip
 
     audit = _sub(commands, "audit", run_audit, "Piste d'audit chaînée.")
     audit.add_argument(

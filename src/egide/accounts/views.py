@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -45,6 +46,12 @@ class LoginView(auth_views.LoginView):
         self.request.session[LOGIN_AT] = timezone.now().timestamp()
         actions.do_record_login(acting_user(self.request))
         return response
+
+    def get_default_redirect_url(self) -> str:
+        """Send those who follow cases to their dashboard, everyone else to their personal space."""
+        if acting_user(self.request).has_capability(Cap.CASE_VIEW):
+            return reverse("support:dashboard")
+        return super().get_default_redirect_url()
 
 
 @route_policy(PUBLIC)

@@ -23,6 +23,7 @@ from egide.cases.forms import (
 )
 from egide.cases.models import Case, Consent, StatusDecision
 from egide.cases.profile import profile_display
+from egide.cases.sections import render_sections
 from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
@@ -101,6 +102,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_edit": policies.can_edit(request.user, case) and identity is not None,
         "close_form": CloseForm(), **_consent_and_status_context(request, case),
         "profile": profile_display(case),
+        "sections": render_sections(request, case),
     })  # fmt: skip
 
 

@@ -32,9 +32,74 @@ class Delay:
     def end(self, start: datetime.date) -> datetime.date:
         return add_months(start, self.months) + datetime.timedelta(days=self.days)
 
+    def before(self, end: datetime.date) -> datetime.date:
+        """Return the date this delay ahead of `end` (month-end clamped): a reminder's date."""
+        return add_months(end, -self.months) - datetime.timedelta(days=self.days)
+
 
 EXIT_PATHWAY_APPROVAL = Delay(
     name="Agrément des associations pour le parcours de sortie de la prostitution",
     source="Code de l'action sociale et des familles, art. L121-9 et R121-12-1 (agrément de 3 ans)",
     months=36,
+)
+
+
+# --- Residence of foreign victims (CESEDA, recodified on 1 May 2021) ----------------------
+
+REFLECTION_PERIOD = Delay(
+    name="Délai de réflexion",
+    source="CESEDA, art. R425-2 : 30 jours à compter de la remise du récépissé",
+    days=30,
+)
+COMPLAINT_RECEIPT = Delay(
+    name="Récépissé sur le récépissé de plainte",
+    source="Instruction du 19 mai 2015 (application de l'art. L425-1 du CESEDA) : récépissé de 4 mois",
+    months=4,
+)
+TEMPORARY_CARD = Delay(
+    name="Carte de séjour temporaire « vie privée et familiale »",
+    source="CESEDA, art. L425-1 : carte d'un an, renouvelée pendant toute la procédure pénale",
+    months=12,
+)
+RESIDENT_CARD = Delay(
+    name="Carte de résident",
+    source="CESEDA, art. L425-3 : carte de 10 ans en cas de condamnation définitive",
+    months=120,
+)
+PROVISIONAL_AUTHORISATION = Delay(
+    name="Autorisation provisoire de séjour (parcours de sortie)",
+    source="CESEDA, art. L425-4 : APS d'au moins 6 mois, renouvelée pendant le parcours",
+    months=6,
+)
+RENEWAL_REMINDER = Delay(
+    name="Demande de renouvellement",
+    source="CESEDA, art. R431-5 : demande présentée dans les deux mois précédant l'expiration (à vérifier)",
+    months=2,
+)
+
+# --- Exit-from-prostitution pathway (loi 2016-444, CASF L121-9) ----------------------------
+
+EXIT_PATHWAY_PERIOD = Delay(
+    name="Période du parcours de sortie de la prostitution",
+    source="Code de l'action sociale et des familles, art. L121-9 (loi n° 2016-444) : 6 mois renouvelables",
+    months=6,
+)
+EXIT_PATHWAY_MAXIMUM = Delay(
+    name="Durée maximale du parcours de sortie de la prostitution",
+    source="Code de l'action sociale et des familles, art. L121-9 (loi n° 2016-444) : 24 mois au plus",
+    months=24,
+)
+EXIT_PATHWAY_RENEWAL_REMINDER = Delay(
+    name="Préparation du renouvellement du parcours de sortie",
+    source="Règle d'Égide : dossier de renouvellement prêt deux mois avant la fin de la période "
+    "(avis de la commission départementale, CASF art. L121-9)",
+    months=2,
+)
+
+# --- Follow-up of tasks (Égide's own practice, not a legal delay) --------------------------
+
+TASK_REMINDER_LEAD = Delay(
+    name="Rappel avant échéance",
+    source="Règle d'Égide : rappel une semaine avant l'échéance, puis chaque semaine de retard",
+    days=7,
 )

@@ -135,3 +135,20 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"DataKey {self.uid} ({self.master_key_id})"
+
+
+class DailyRun(models.Model):
+    """One completed run of a daily job for one date: a second run of the same date does nothing."""
+
+    job = models.CharField(_("tâche"), max_length=100)
+    run_on = models.DateField(_("date"))
+    started_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("exécution quotidienne")
+        ordering = ["-run_on", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "run_on"], name="daily_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_on.isoformat()}"

@@ -28,7 +28,8 @@ def _post_login(client: Client, email: str, password: str) -> Any:
 def test_user_logs_in_by_email_case_insensitively(client: Client, make_user: Callable[..., User]) -> None:
     make_user(Role.CASEWORKER, email="marie@example.org")
     response = _post_login(client, "Marie@Example.org", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
+    # Those who follow cases land on their dashboard.
+    assert response.status_code == 302 and response["Location"] == reverse("support:dashboard")
     assert AuditEvent.objects.filter(action="auth.login").count() == 1
     assert verify_chain().ok
 
