@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "egide.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "egide.cases.middleware.SealedCaseMiddleware",
     "axes.middleware.AxesMiddleware",
     "egide.core.middleware.RoutePolicyMiddleware",
 ]
@@ -185,6 +186,9 @@ LOGGING = {
 }
 
 EGIDE_DEMO = os.environ.get("EGIDE_DEMO", "0") == "1"
+
+# Closed case files are anonymised this many years after the person's last case closed.
+EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting
 # belongs to the reverse proxy, where addresses are known reliably.
