@@ -27,6 +27,7 @@ from egide.api import api
 from egide.cases.actions import do_open_case
 from egide.cases.identity import Identity, PartialDate
 from egide.cases.models import Case
+from egide.cases.sealing import do_seal_case
 from egide.core.access import policy_of
 from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
@@ -93,6 +94,17 @@ def screening_rule(
     return own if c.own else other
 
 
+def case_rule(
+    c: Caller, *, own: tuple[int, int], other: tuple[int, int], roles: tuple[Role, ...] = SCREENERS
+) -> tuple[int, int]:
+    """Like `screening_rule`; the volunteer of `own` is not assigned the case, so it is missing for them too."""
+    if c.role == Role.VOLUNTEER and Role.VOLUNTEER in roles:
+        return screening_rule(Caller(c.role, False), own=own, other=other, roles=roles)
+    return screening_rule(c, own=own, other=other, roles=roles)
+
+
+SUPERVISOR = (Role.CASE_SUPERVISOR,)
+
 # A POST without data: forms answer 200 with their errors and must write nothing.
 EXPECTED: dict[str, Rule] = {
     "public:home": everyone(),
@@ -132,7 +144,7 @@ EXPECTED: dict[str, Rule] = {
     # Cases: caseworkers and supervisors of the owning organisation only; the case belongs to `own`.
     "cases:case_list": login_then(has_role(*CASE_READERS), post=405),
     "cases:case_create": login_then(has_role(*SCREENERS)),
-    "cases:case_detail": lambda c: screening_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
+    "cases:case_detail": lambda c: case_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
     "cases:identity_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     # An empty POST lacks the confirmation box: back to the case, nothing closed.
     "cases:case_close": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
@@ -156,7 +168,7 @@ EXPECTED: dict[str, Rule] = {
     "cases:htcds_import_confirm": login_then(has_role(Role.CASE_SUPERVISOR), get=405, post=302),
     # Support: the dashboard lists the caller's own cases; the rest follows the case of `own`.
     "support:dashboard": login_then(has_role(*CASE_READERS), post=405),
-    "support:timeline": lambda c: screening_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
+    "support:timeline": lambda c: case_rule(c, own=(200, 405), other=(404, 405), roles=CASE_READERS),
     "support:needs_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     "support:service_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     "support:service_edit": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
@@ -166,6 +178,15 @@ EXPECTED: dict[str, Rule] = {
     "support:pathway_renew": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
     # An empty POST names no task: back to the case, nothing done.
     "support:task_done": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
+    # Who sees a case. The case is assigned to the caseworker of `own`, in no team, not sealed.
+    "cases:alerts": login_then(has_role(*SUPERVISOR), post=405),
+    "cases:case_assign": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
+    "cases:case_seal": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
+    "cases:legal_hold": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
+    # The case is not sealed: breaking the glass sends back to the case.
+    "cases:break_glass": lambda c: case_rule(c, own=(302, 302), other=(404, 404)),
+    "cases:case_export": lambda c: case_rule(c, own=(200, 200), other=(404, 404)),
+    "cases:minor_section": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=CASE_READERS),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -351,3 +372,30 @@ def test_api_operation(operation: str, world: World) -> None:
     if path == "/geo/communes":
         url += "?q=paris"
     assert _check(operation, url, API_EXPECTED[operation], world, (method,)) == []
+
+
+def _sealed_rule(page: str) -> Rule:
+    """Statuses on the sealed case: it opens to its assigned caseworker only, others see « dossier protégé »."""
+    readers = SCREENERS if page else CASE_READERS
+    # Caseworker of `own` (assigned), then supervisor of `own` (sees the protected page or breaks the glass).
+    assigned, protected = ((302, 302), (200, 200)) if page else ((200, 405), (403, 405))
+    missing = (404, 404) if page else (404, 405)  # the detail page refuses POST before looking
+
+    def rule(c: Caller) -> tuple[int, int]:
+        if c.role is None:
+            return 302, 302
+        if c.role not in readers:
+            return 403, 403
+        if not c.own or c.role == Role.VOLUNTEER:
+            return missing
+        return assigned if c.role == Role.CASEWORKER else protected
+
+    return rule
+
+
+@pytest.mark.parametrize("page", ["", "bris-de-glace/"])
+def test_sealed_case(page: str, world: World) -> None:
+    supervisor = world.users[str(Caller(Role.CASE_SUPERVISOR, True))]
+    do_seal_case(Case.objects.get(pk=world.case_id), "high_risk", acting_user=supervisor)
+    url = f"/dossiers/{world.case_id}/{page}"
+    assert _check(f"sealed {page}", url, _sealed_rule(page), world, ("GET", "POST")) == []

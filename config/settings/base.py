@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "egide.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "egide.cases.middleware.SealedCaseMiddleware",
     "axes.middleware.AxesMiddleware",
     "egide.core.middleware.RoutePolicyMiddleware",
 ]
@@ -191,6 +192,8 @@ EGIDE_DEMO = os.environ.get("EGIDE_DEMO", "0") == "1"
 # AFIS (aide financière à l'insertion sociale et professionnelle, décret 2017-542): monthly
 # amount for a single person, about 330 € — to verify against the decree in force.
 EGIDE_AFIS_MONTHLY_AMOUNT = Decimal(os.environ.get("EGIDE_AFIS_MONTHLY_AMOUNT", "330"))
+# Closed case files are anonymised this many years after the person's last case closed.
+EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting
 # belongs to the reverse proxy, where addresses are known reliably.

@@ -84,6 +84,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return {m.organisation_id for m in self.active_memberships()}
 
 
+class Team(BaseModel):
+    """A team within one organisation; cases and memberships may belong to one."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("équipe")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"Équipe {self.name}"
+
+
 class Membership(BaseModel):
     """A user's role in one organisation; a user may hold several."""
 
@@ -91,6 +109,9 @@ class Membership(BaseModel):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=40, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("équipe"), null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("appartenance")

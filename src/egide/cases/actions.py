@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from egide.cases import policies
+from egide.accounts.teams import team_ids_of
+from egide.cases import minors, policies
 from egide.cases.identity import (
     Identity,
     birth_index,
@@ -23,9 +24,11 @@ from egide.cases.identity import (
     name_index,
     name_indexes,
 )
+from egide.cases.masking import keep_masked_fields
 from egide.cases.models import Case, CaseExploitationForm, Person, PersonNameIndex, PersonNationality
+from egide.cases.sealing import seal_in_transaction
 from egide.cases.selectors import identity_of, notes_of
-from egide.cases.vocabulary import CaseStatus
+from egide.cases.vocabulary import CaseStatus, SealReason
 from egide.core import crypto
 from egide.core.audit import record_event
 from egide.core.keys import create_data_key, open_data_key
@@ -76,8 +79,13 @@ def do_open_case(
     notes: str = "",
     opened_on: datetime.date | None = None,
     nationalities: Sequence[str] = (),
+    age_status: str | None = None,
 ) -> Case:
-    """Create the person (identity encrypted under a new data key) and open their case."""
+    """Create the person (identity encrypted under a new data key) and open their case.
+
+    The case goes to the opener and to their team, if they have exactly one there. Without
+    an `age_status`, the date of birth decides when it can; a minor's case opens sealed.
+    """
     if not policies.can_create_in(acting_user, organisation.pk):
         raise PermissionDenied
     with transaction.atomic(durable=True):
@@ -85,7 +93,7 @@ def do_open_case(
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         return open_case(
             organisation, identity, sex, forms, acting_user=acting_user, notes=notes, opened_on=opened_on,
-            nationalities=nationalities,
+            nationalities=nationalities, age_status=age_status,
         )  # fmt: skip
 
 
@@ -99,6 +107,7 @@ def open_case(
     notes: str = "",
     opened_on: datetime.date | None = None,
     nationalities: Sequence[str] = (),
+    age_status: str | None = None,
     source: str = "",
 ) -> Case:
     """Open a case with its audit event inside the caller's transaction, which holds the organisation's lock.
@@ -118,14 +127,23 @@ def open_case(
     case = Case.objects.create(
         organisation=organisation, person=person, reference=_next_reference(organisation, opened_on.year),
         opened_on=opened_on, assigned_to=acting_user, created_by=acting_user,
+        team_id=_only_team(acting_user, organisation.pk),
+        age_status=age_status or minors.age_status_from_birth(identity.birth_date, opened_on),
     )  # fmt: skip
     CaseExploitationForm.objects.bulk_create(CaseExploitationForm(case=case, code=c) for c in sorted(set(forms)))
     extra: dict[str, Any] = {"reference": case.reference, "person": person.pk, "sex": sex,
-                             "exploitation_forms": sorted(set(forms))}  # fmt: skip
+                             "exploitation_forms": sorted(set(forms)), "age_status": case.age_status}  # fmt: skip
     if source:
         extra["source"] = source
     record_event("case.open", actor=acting_user, organisation_id=organisation.pk, target=case, extra=extra)
+    if minors.is_minor_case(case):
+        seal_in_transaction(case, SealReason.MINOR, acting_user=acting_user)
     return case
+
+
+def _only_team(user: Any, organisation_id: int) -> int | None:
+    teams = team_ids_of(user, organisation_id)
+    return next(iter(teams)) if len(teams) == 1 else None
 
 
 def _changed_fields(old: Identity, new: Identity) -> list[str]:
@@ -141,6 +159,8 @@ def do_update_identity(
         raise PermissionDenied
     with transaction.atomic(durable=True):
         person = Person.objects.select_for_update().select_related("data_key").get(pk=case.person_id)
+        # What the user was not shown, they cannot have meant to change.
+        identity = keep_masked_fields(acting_user, case, identity_of(person), identity)
         changed = _changed_fields(identity_of(person), identity)
         if sex is not None and sex != person.sex:
             person.sex = sex

@@ -9,18 +9,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egide.cases.access import scope_filter
 from egide.cases.vocabulary import (
     FOUR_EYES_AUTHORITIES,
     AdministrativeStatus,
+    AgeStatus,
+    AssessmentOutcome,
     Authority,
     CaseStatus,
     ComplaintService,
     ConsentPurpose,
     EventKind,
     ExploitedInFrance,
+    GuardianKind,
     MeansOfControl,
     RecruitmentMethod,
     RelationshipToTrafficker,
+    SealReason,
     Sex,
     TraffickingStatus,
     YesNoUnknown,
@@ -48,6 +53,8 @@ class Person(BaseModel):
     birth_year_index = models.CharField(max_length=32, db_index=True, blank=True)
     sex = models.CharField(_("sexe"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when the retention period ended: the data key is destroyed, identity and indexes blank.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personne")
@@ -61,11 +68,10 @@ class Person(BaseModel):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any, capability: str) -> "CaseQuerySet":
-        """Cases of the organisations where `user` holds `capability`."""
+        """Cases within the user's scope, in the organisations where they hold `capability`."""
         if not user.is_authenticated:
             return self.none()
-        org_ids = [o for o in user.organisation_ids() if user.has_capability_in(capability, o)]
-        return self.filter(organisation_id__in=org_ids)
+        return self.filter(scope_filter(user, capability))
 
 
 class Case(BaseModel):
@@ -88,6 +94,14 @@ class Case(BaseModel):
         related_name="+",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("équipe"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    age_status = models.CharField(_("âge"), max_length=20, choices=AgeStatus.choices, default=AgeStatus.UNKNOWN)
+    sealed = models.BooleanField(_("dossier protégé"), default=False)
+    seal_reason = models.CharField(_("motif de la protection"), max_length=20, choices=SealReason.choices, blank=True)
+    legal_hold = models.BooleanField(_("conservation pour raison légale"), default=False)
+    legal_hold_reason = models.CharField(_("motif de la conservation"), max_length=300, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -390,3 +404,80 @@ class CaseEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"Étape n° {self.pk}"
+
+
+class BreakGlass(BaseModel):
+    """A time-limited opening of a sealed case by someone other than its assigned caseworker."""
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="break_glasses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("motif"))
+    expires_at = models.DateTimeField(_("expire le"))
+
+    class Meta:
+        verbose_name = _("bris de glace")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "user", "expires_at"], name="breakglass_active")]
+
+    def __str__(self) -> str:
+        return f"Bris de glace n° {self.pk}"
+
+    def audit_label(self) -> str:
+        return f"Bris de glace n° {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+
+class AgeAssessment(BaseModel):
+    """An assessment of the age of a person who says they are a minor or may be one."""
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="age_assessments")
+    assessed_on = models.DateField(_("évalué le"))
+    outcome = models.CharField(_("conclusion"), max_length=20, choices=AssessmentOutcome.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("évaluation de l'âge")
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Évaluation de l'âge n° {self.pk}"
+
+
+class ChildWelfareReferral(BaseModel):
+    """A referral of a minor to the child welfare service (ASE) of a département."""
+
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="ase_referrals")
+    departement = models.ForeignKey(
+        "core.Departement", verbose_name=_("département"), on_delete=models.PROTECT, related_name="+"
+    )
+    referred_on = models.DateField(_("saisi le"))
+    reference = models.CharField(_("référence de l'ASE"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("saisine de l'aide sociale à l'enfance")
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Saisine de l'ASE n° {self.pk}"
+
+
+class Guardian(BaseModel):
+    """The legal representative of a minor; the name is encrypted under the person's data key."""
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="guardians")
+    kind = models.CharField(_("qualité"), max_length=30, choices=GuardianKind.choices)
+    name = models.BinaryField(_("nom (chiffré)"), blank=True, default=b"")
+    appointed_on = models.DateField(_("désigné le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("représentant légal")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Représentant légal n° {self.pk}"

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from egide.accounts.roles import Cap
-from egide.cases import policies
+from egide.cases import policies, sealing
 from egide.cases.identity import (
     Identity,
     PartialDate,
@@ -82,10 +82,16 @@ def identity_and_notes_of(person: Person) -> tuple[Identity, str]:
     return decrypt_identity(bytes(person.identity), key, person.uid), _decrypt_notes(person, key)
 
 
-def display_names(cases: Iterable[Case]) -> dict[int, str]:
-    """Decrypt the names of these cases only (one page), never of every row."""
+def display_names(cases: Iterable[Case], user: Any = None) -> dict[int, str]:
+    """Decrypt the names of these cases only (one page), never of every row.
+
+    A sealed case shows « Dossier protégé » unless `user` may open it now.
+    """
     names = {}
     for case in cases:
+        if case.sealed and (user is None or not sealing.may_open(user, case)):
+            names[case.pk] = sealing.PROTECTED_LABEL
+            continue
         try:
             names[case.pk] = identity_of(case.person).display_name()
         except crypto.DecryptionError:
@@ -106,16 +112,37 @@ def record_list_read(user: Any, cases: Sequence[Case]) -> None:
         )  # fmt: skip
 
 
-def access_case(user: Any, case_id: int) -> Case:
-    """Return the case if `user` may see it; the same 404 whether missing or forbidden."""
+def reachable_case(user: Any, case_id: int) -> Case:
+    """Return the case if it is within the user's scope, sealed or not; 404 alike if missing or forbidden.
+
+    Only the pages about the seal itself use this; everything else goes through `access_case`.
+    """
     case = Case.objects.select_related("person__data_key", "organisation", "assigned_to").filter(pk=case_id).first()
     if case is None or not policies.can_view(user, case):
         raise Http404("Dossier introuvable")
     return case
 
 
+def access_case(user: Any, case_id: int) -> Case:
+    """Return the case if `user` may see it; the same 404 whether missing or forbidden.
+
+    Raises `sealing.SealedCaseError` (the « dossier protégé » page) for a sealed case the
+    user may not open now.
+    """
+    case = reachable_case(user, case_id)
+    sealing.check_open(user, case)
+    return case
+
+
 def read_case(user: Any, case_id: int) -> Case:
-    """Return a case for display and record the access."""
+    """Return a case for display and record the access (as such when through a broken glass)."""
     case = access_case(user, case_id)
-    record_access("case.read", actor=user, target=case, organisation_id=case.organisation_id)
+    glass = None if sealing.opens_without_glass(user, case) else sealing.active_break_glass(user, case)
+    if glass is None:
+        record_access("case.read", actor=user, target=case, organisation_id=case.organisation_id)
+    else:
+        record_access(
+            "case.read_break_glass", actor=user, target=case, organisation_id=case.organisation_id,
+            reason=f"Bris de glace n° {glass.pk}",
+        )  # fmt: skip
     return case

@@ -23,3 +23,16 @@ urlpatterns = [
     path("dossiers/import-htcds/rapport/", profile_views.htcds_import_report, name="htcds_import_report"),
     path("dossiers/import-htcds/confirmer/", profile_views.htcds_import_confirm, name="htcds_import_confirm"),
 ]
+
+# Who sees a case: assignment, seal and break the glass, minors, legal hold, export.
+from egide.cases import minor_views, protection_views  # noqa: E402
+
+urlpatterns += [
+    path("dossiers/alertes/", protection_views.alerts, name="alerts"),
+    path("dossiers/<int:case_id>/attribution/", protection_views.case_assign, name="case_assign"),
+    path("dossiers/<int:case_id>/protection/", protection_views.case_seal, name="case_seal"),
+    path("dossiers/<int:case_id>/bris-de-glace/", protection_views.break_glass, name="break_glass"),
+    path("dossiers/<int:case_id>/conservation/", protection_views.legal_hold, name="legal_hold"),
+    path("dossiers/<int:case_id>/export/", protection_views.case_export, name="case_export"),
+    path("dossiers/<int:case_id>/mineur/", minor_views.minor_section, name="minor_section"),
+]

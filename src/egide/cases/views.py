@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from egide.accounts.roles import Cap
-from egide.cases import actions, consent, policies, selectors, status
+from egide.cases import actions, consent, policies, sealing, selectors, status
 from egide.cases.forms import (
     AttachScreeningForm,
     CloseForm,
@@ -21,6 +21,7 @@ from egide.cases.forms import (
     StatusDecisionForm,
     WithdrawConsentForm,
 )
+from egide.cases.masking import mask_identity
 from egide.cases.models import Case, Consent, StatusDecision
 from egide.cases.profile import profile_display
 from egide.cases.sections import render_sections
@@ -46,7 +47,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.none()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    names = selectors.display_names(shown)
+    names = selectors.display_names(shown, request.user)
     selectors.record_list_read(request.user, shown)
     return render(request, "cases/case_list.html", {
         "search": search, "page": page, "rows": [(c, names[c.pk]) for c in shown],
@@ -94,16 +95,27 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.read_case(request.user, case_id)
     try:
         identity, notes = selectors.identity_and_notes_of(case.person)
+        identity = mask_identity(request.user, case, identity)
     except DecryptionError:
         identity, notes = None, ""
     return render(request, "cases/case_detail.html", {
         "case": case, "identity": identity, "notes": notes, "forms": case.form_labels(),
+        **_protection_context(request, case),
         "documents": [(_document_label(d.kind), d.number) for d in identity.identity_documents] if identity else [],
         "can_edit": policies.can_edit(request.user, case) and identity is not None,
         "close_form": CloseForm(), **_consent_and_status_context(request, case),
         "profile": profile_display(case),
         "sections": render_sections(request, case),
     })  # fmt: skip
+
+
+def _protection_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    user = request.user
+    return {
+        "can_assign": policies.can_assign(user, case), "can_seal": policies.can_seal(user, case),
+        "can_export": policies.can_export(user, case), "can_hold": policies.can_set_legal_hold(user, case),
+        "break_glass": sealing.active_break_glass(user, case) if case.sealed else None,
+    }  # fmt: skip
 
 
 def _consent_and_status_context(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -148,8 +160,15 @@ def identity_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         except DecryptionError:
             raise Http404("Identité effacée") from None
         form = IdentityForm(
-            initial=IdentityForm.initial_for(identity, case.person.sex, selectors.notes_of(case.person))
+            initial=IdentityForm.initial_for(
+                mask_identity(request.user, case, identity), case.person.sex, selectors.notes_of(case.person)
+            )
         )
+    if not policies.can_see_identity_documents(request.user, case):
+        # Kept as stored by the action whatever is submitted; shown disabled so that no one types in vain.
+        for name in ("document_kind", "document_number"):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = "Réservé aux personnes habilitées à voir les pièces d'identité."
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 

@@ -136,3 +136,36 @@ class EventKind(models.TextChoices):
     RECRUITMENT = "Recruitment", _("recrutement")
     TRANSIT = "Transit", _("transit")
     EXPLOITATION = "Exploitation", _("exploitation")
+
+
+class AgeStatus(models.TextChoices):
+    """Whether the person is a minor now (HTCDS « minor now »)."""
+
+    ADULT = "adult", _("majeur·e")
+    MINOR = "minor", _("mineur·e")
+    PRESUMED_MINOR = "presumed_minor", _("âge inconnu, présumé·e mineur·e dans l'attente de l'évaluation")
+    UNKNOWN = "unknown", _("âge inconnu")
+
+
+# Ages under which the case is a minor's case: sealed by default, child indicator lists.
+MINOR_AGE_STATUSES = frozenset({AgeStatus.MINOR, AgeStatus.PRESUMED_MINOR})
+
+
+class SealReason(models.TextChoices):
+    MINOR = "minor", _("personne mineure")
+    HIGH_RISK = "high_risk", _("risque élevé")
+    OTHER = "other", _("autre motif")
+
+
+class AssessmentOutcome(models.TextChoices):
+    MINOR = "minor", _("minorité reconnue")
+    ADULT = "adult", _("majorité retenue")
+    UNDETERMINED = "undetermined", _("indéterminé")
+
+
+class GuardianKind(models.TextChoices):
+    AD_HOC_ADMINISTRATOR = "ad_hoc_administrator", _("administrateur ad hoc")
+    GUARDIAN = "guardian", _("tuteur ou tutrice")
+    PARENT = "parent", _("parent titulaire de l'autorité parentale")
+    ASE = "ase", _("aide sociale à l'enfance (délégation de l'autorité parentale)")
+    OTHER = "other", _("autre représentant légal")

@@ -1,0 +1,160 @@
+"""Sealed case files and « break the glass ».
+
+A sealed case (a minor, a person at high risk) opens in full to its assigned caseworker
+only. Anyone else whose scope reaches it sees that a protected case exists and may break
+the glass: a reason, a short duration, an alert to the organisation's supervisors (in the
+application and by e-mail), all audited, and each read during the opening audited too.
+When the duration ends the seal applies again by itself.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from egide.accounts.models import Membership
+from egide.accounts.roles import ROLE_SPECS, Cap
+from egide.cases import policies
+from egide.cases.models import BreakGlass, Case
+from egide.cases.vocabulary import SealReason
+from egide.core.audit import record_event
+
+# Durations offered, in minutes: long enough for an emergency, short enough to expire the same day.
+DURATIONS = [(30, "30 minutes"), (60, "1 heure"), (120, "2 heures"), (240, "4 heures")]
+PROTECTED_LABEL = "Dossier protégé"
+
+
+class SealRefusedError(Exception):
+    """The seal or break-the-glass request is refused; the message is French."""
+
+
+class SealedCaseError(Exception):
+    """The case is sealed and the user has not broken the glass; shown as the « dossier protégé » page."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(f"Dossier {case.reference} protégé")
+        self.case = case
+
+
+def active_break_glass(user: Any, case: Case) -> BreakGlass | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+    )
+
+
+def opens_without_glass(user: Any, case: Case) -> bool:
+    return not case.sealed or (user.is_authenticated and case.assigned_to_id == user.pk)
+
+
+def may_open(user: Any, case: Case) -> bool:
+    """Whether `user`, whose scope reaches the case, may see it in full now."""
+    return opens_without_glass(user, case) or active_break_glass(user, case) is not None
+
+
+def check_open(user: Any, case: Case) -> None:
+    if not may_open(user, case):
+        raise SealedCaseError(case)
+
+
+def do_seal_case(case: Case, reason: str, *, acting_user: Any) -> Case:
+    if not policies.can_seal(acting_user, case):
+        raise PermissionDenied
+    if reason not in SealReason.values:
+        raise SealRefusedError("Choisissez le motif de la protection.")
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        seal_in_transaction(case, reason, acting_user=acting_user)
+    return case
+
+
+def seal_in_transaction(case: Case, reason: str, *, acting_user: Any) -> None:
+    """Seal the case inside the caller's action (opening a minor's case, a change of age)."""
+    case.sealed, case.seal_reason = True, reason
+    case.save(update_fields=["sealed", "seal_reason", "updated_at"])
+    record_event(
+        "case.seal", actor=acting_user, organisation_id=case.organisation_id, target=case, extra={"reason": reason}
+    )
+
+
+def do_unseal_case(case: Case, justification: str, *, acting_user: Any) -> Case:
+    if not policies.can_seal(acting_user, case):
+        raise PermissionDenied
+    if not justification.strip():
+        raise SealRefusedError("Indiquez pourquoi la protection du dossier est levée.")
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.sealed:
+            raise SealRefusedError("Ce dossier n'est pas protégé.")
+        case.sealed, case.seal_reason = False, ""
+        case.save(update_fields=["sealed", "seal_reason", "updated_at"])
+        record_event(
+            "case.unseal", actor=acting_user, organisation_id=case.organisation_id, target=case,
+            reason=justification.strip(),
+        )  # fmt: skip
+    return case
+
+
+def do_break_glass(case: Case, reason: str, minutes: int, *, acting_user: Any) -> BreakGlass:
+    """Open a sealed case for `minutes`, alert the supervisors after commit, audit it."""
+    if not policies.can_break_glass(acting_user, case):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise SealRefusedError("Indiquez le motif du bris de glace : il est obligatoire et sera contrôlé.")
+    if minutes not in dict(DURATIONS):
+        raise SealRefusedError("Choisissez une durée dans la liste proposée.")
+    if opens_without_glass(acting_user, case):
+        raise SealRefusedError("Ce dossier s'ouvre déjà pour vous sans bris de glace.")
+    with transaction.atomic(durable=True):
+        glass = BreakGlass.objects.create(
+            case=case, user=acting_user, reason=reason, expires_at=timezone.now() + datetime.timedelta(minutes=minutes)
+        )
+        record_event(
+            "case.break_glass", actor=acting_user, organisation_id=case.organisation_id, target=case, reason=reason,
+            extra={"reference": case.reference, "break_glass": glass.pk, "minutes": minutes},
+        )  # fmt: skip
+        transaction.on_commit(lambda: _alert_supervisors(glass))
+    return glass
+
+
+def supervisor_emails(organisation_id: int, *, except_user_id: int) -> list[str]:
+    """E-mail addresses of the other members who hold `Cap.CASE_SEAL` in that organisation."""
+    roles = [role.value for role, spec in ROLE_SPECS.items() if Cap.CASE_SEAL in spec.capabilities]
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, role__in=roles, is_active=True, user__is_active=True
+    ).exclude(user_id=except_user_id)
+    return sorted(set(members.values_list("user__email", flat=True)))
+
+
+def _alert_supervisors(glass: BreakGlass) -> None:
+    """Send the alert; it names the case reference and the user, never the person."""
+    recipients = supervisor_emails(glass.case.organisation_id, except_user_id=glass.user_id)
+    if not recipients:
+        return
+    until = timezone.localtime(glass.expires_at).strftime("%d/%m/%Y à %H:%M")
+    body = (
+        f"{glass.user} a brisé la glace sur le dossier protégé {glass.case.reference} "
+        f"({glass.case.organisation.name}) jusqu'au {until}.\n\n"
+        f"Le motif et chaque consultation sont consultables dans Égide : {reverse('cases:alerts')}\n"
+    )
+    send_mail(
+        f"[Égide] Bris de glace sur le dossier {glass.case.reference}", body, settings.DEFAULT_FROM_EMAIL, recipients
+    )
+
+
+def alerts_for(user: Any) -> QuerySet[BreakGlass]:
+    """Break-the-glass openings in the organisations where `user` manages seals."""
+    org_ids = policies.organisation_ids(user, Cap.CASE_SEAL)
+    return (
+        BreakGlass.objects.filter(case__organisation_id__in=org_ids)
+        .select_related("case__organisation", "user")
+        .order_by("-created_at", "-id")
+    )
