@@ -111,6 +111,7 @@ def case_row(case: Case, facts: _Facts) -> list[x.Cell]:
         relationship,
         profile.exploited_in_france,
         profile.minor_at_start,
+        case.age_status,
         ";".join(sorted(facts.languages[case.person_id])),
         profile.administrative_status,
         profile.complaint_filed,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from egide.cases.vocabulary import (
     AdministrativeStatus,
+    AgeStatus,
     Authority,
     CaseStatus,
     ComplaintService,
@@ -178,6 +179,8 @@ CASE_COLUMNS = (
            "Exploitation au moins en partie en France, ou uniquement à l'étranger.", _same(ExploitedInFrance.values)),
     Column("fra_MinorAtStart", "CaseProfile.minor_at_start", "Mineur·e au début de l'exploitation.",
            _same(YesNoUnknown.values)),
+    Column("fra_AgeStatus", "Case.age_status", "Mineur·e aujourd'hui : majeur·e, mineur·e, présumé·e mineur·e.",
+           _same(AgeStatus.values), imported=False),
     Column("fra_Languages", "PersonLanguage", "Langues parlées, codes ISO 639.", multiple=True),
     Column("fra_AdministrativeStatus", "CaseProfile.administrative_status", "Situation administrative.",
            _same(AdministrativeStatus.values)),

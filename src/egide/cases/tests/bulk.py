@@ -17,9 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from egide.cases import minors
 from egide.cases.actions import name_index_rows, seal_person
 from egide.cases.identity import Identity
 from egide.cases.models import Case, CaseExploitationForm, Person, PersonNameIndex, PersonNationality
+from egide.cases.vocabulary import MINOR_AGE_STATUSES
 from egide.core.audit import GENESIS, compute_hash
 from egide.core.keys import new_data_key
 from egide.core.models import AuditEvent, AuditKind, DataKey
@@ -62,7 +64,8 @@ def _open_events(cases: Sequence[Case], plans: Sequence[PlannedCase], actor: Any
     events = []
     for case, plan in zip(cases, plans, strict=True):
         forms = sorted(set(plan.forms))
-        extra = {"reference": case.reference, "person": case.person.pk, "sex": plan.sex, "exploitation_forms": forms}
+        extra = {"reference": case.reference, "person": case.person.pk, "sex": plan.sex, "exploitation_forms": forms,
+                 "age_status": case.age_status}  # fmt: skip
         event = AuditEvent(
             occurred_at=timezone.now(), kind=AuditKind.WRITE, action="case.open",
             actor_id=actor.pk, actor_label=actor.get_username(), organisation_id=case.organisation_id,
@@ -77,18 +80,24 @@ def _open_events(cases: Sequence[Case], plans: Sequence[PlannedCase], actor: Any
 def bulk_open_cases(
     organisation: Organisation, plans: Sequence[PlannedCase], *, acting_user: Any, batch_size: int = 1000
 ) -> list[Case]:
-    """Open one case per plan in `organisation`, in one transaction; return the cases in plan order."""
+    """Open one case per plan in `organisation`, in one transaction; return the cases in plan order.
+
+    Adults only: a minor's case opens sealed, which only `do_open_case` does.
+    """
+    ages = [minors.age_status_from_birth(p.identity.birth_date, p.opened_on) for p in plans]
+    if any(age in MINOR_AGE_STATUSES for age in ages):
+        raise ValueError("bulk_open_cases opens adults' cases only")
     with transaction.atomic(durable=True):
         last = _last_numbers(organisation)
         keys, persons, cases = [], [], []
-        for plan in plans:
+        for plan, age in zip(plans, ages, strict=True):
             key, clear = new_data_key()
             keys.append(key)
             persons.append(_person(organisation, plan, key, clear, acting_user))
             last[plan.opened_on.year] = number = last.get(plan.opened_on.year, 0) + 1
             cases.append(Case(
                 organisation=organisation, reference=f"{plan.opened_on.year}-{number:04d}", opened_on=plan.opened_on,
-                assigned_to=plan.assigned_to or acting_user, created_by=acting_user,
+                assigned_to=plan.assigned_to or acting_user, created_by=acting_user, age_status=age,
             ))  # fmt: skip
         DataKey.objects.bulk_create(keys, batch_size=batch_size)
         for person, key in zip(persons, keys, strict=True):

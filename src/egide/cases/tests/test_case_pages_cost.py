@@ -36,7 +36,7 @@ def supervisor(org: Any, make_user: Callable[..., Any]) -> Any:
 
 
 def _plan(i: int, assigned_to: Any = None) -> PlannedCase:
-    identity = Identity(family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1990 + i % 20))
+    identity = Identity(family_name=f"Nom{i}", given_names="Prénom", birth_date=PartialDate(1980 + i % 20))
     forms = ["SEXUAL", "LABOUR_OTHER"] if i % 2 else ["SEXUAL"]
     opened_on = datetime.date(2023 + i % 2, 1 + i % 12, 1)
     return PlannedCase(

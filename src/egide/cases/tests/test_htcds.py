@@ -74,7 +74,7 @@ def test_export_writes_the_standard_columns_and_codes_and_no_identity_value(case
         "vic_MethodsOfControl": "DebtBondage;WithholdsDocuments",
         "vic_TypeOfExploitation": "Other;SexualExploitation", "cas_Status": "Active", "con_Consent": "",
         "fra_FormsOfExploitation": "CRIMINALITY;SEXUAL", "fra_RelationshipToTrafficker": "partner",
-        "fra_MinorAtStart": "yes", "fra_Languages": "en", "fra_ComplaintDate": "2024-03-12",
+        "fra_MinorAtStart": "yes", "fra_AgeStatus": "adult", "fra_Languages": "en", "fra_ComplaintDate": "2024-03-12",
     }  # fmt: skip
     assert not [s for s in SECRETS if s in text.lower()]
     event = AuditEvent.objects.get(action="case.htcds_export")
