@@ -62,7 +62,7 @@ def test_bulk_opening_writes_what_the_action_writes(org: Any, supervisor: Any) -
     assert selectors.notes_of(Case.objects.get(pk=bulk[1].pk).person) == "Note 1"
     assert list(selectors.search_cases(supervisor, name="Prénom NOM2")) == [bulk[2]]
     assert list(selectors.search_cases(supervisor, name="eze")) == [bulk[3]]
-    assert list(selectors.search_cases(supervisor, birth=PartialDate(1991))) == [bulk[1]]
+    assert list(selectors.search_cases(supervisor, birth=PartialDate(1981))) == [bulk[1]]
     assert sorted(bulk[1].exploitation_forms.values_list("code", flat=True)) == ["LABOUR_OTHER", "SEXUAL"]
     opened = AuditEvent.objects.filter(action="case.open").order_by("id")
     action_event, bulk_event = opened[0], opened[2]
