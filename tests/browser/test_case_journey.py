@@ -163,6 +163,7 @@ def record_consent(page: Page) -> None:
     expect(page.get_by_text("Consentement enregistré.")).to_be_visible()
     row = page.get_by_role("table", name="Consentements").get_by_role("row").nth(1)
     expect(row).to_contain_text("Suivi du dossier par l'association")
+    expect(row).to_contain_text("Roumain")
     expect(row).to_contain_text("oui (Mihaela Ionescu)")
     expect(row).to_contain_text("donné")
 
