@@ -14,6 +14,7 @@ from egide.identification.forms import AnswersForm, NewScreeningForm, UploadForm
 from egide.identification.loader import parse_yaml
 from egide.identification.models import Screening
 from egide.identification.spreadsheet import parse_xlsx
+from egide.identification.vocabulary import Profile
 
 SCREENING_READERS = capability(Cap.SCREENING_CREATE, Cap.SCREENING_CONFIRM)
 
@@ -32,11 +33,17 @@ def _organisation_choices(user: Any) -> list[tuple[int, str]]:
     return [(m.organisation_id, m.organisation.name) for m in user.active_memberships() if m.organisation_id in ids]
 
 
+def _initial_from_query(request: HttpRequest) -> dict[str, str]:
+    """Preselect the profile a link asks for (the minors section links with `?profile=child`)."""
+    profile = request.GET.get("profile", "")
+    return {"profile": profile} if profile in Profile.values else {}
+
+
 @route_policy(capability(Cap.SCREENING_CREATE))
 @require_http_methods(["GET", "POST"])
 def screening_create(request: HttpRequest) -> HttpResponse:
     choices = list(dict(_organisation_choices(request.user)).items())
-    form = NewScreeningForm(request.POST or None, organisations=choices)
+    form = NewScreeningForm(request.POST or None, organisations=choices, initial=_initial_from_query(request))
     if request.method == "POST" and form.is_valid() and form.indicator_list is not None:
         data = form.cleaned_data
         screening = actions.do_create_screening(
