@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from egide.accounts.models import User
 from egide.accounts.roles import Role
@@ -231,7 +232,15 @@ def test_the_demo_accounts_have_files_in_their_association(loaded: DemoPlan) -> 
     assert Case.objects.filter(organisation=home, assigned_to=caseworker).count() >= 5
     assert Case.objects.filter(organisation=home, assigned_to=volunteer).count() >= 2
     assert StatusDecision.objects.filter(case__organisation=home, confirmed_by=supervisor).exists()
-    assert selectors.cases_for(caseworker).count() == Case.objects.filter(organisation=home).count()
+    # Two teams: the caseworker sees their team's files and theirs, the supervisor all, the volunteer theirs.
+    mine = Case.objects.filter(organisation=home)
+    team = caseworker.active_memberships()[0].team
+    assert team is not None and mine.exclude(team=team).exclude(assigned_to=caseworker).exists()
+    reached = set(selectors.cases_for(caseworker).values_list("pk", flat=True))
+    assert reached == set(mine.filter(Q(team=team) | Q(assigned_to=caseworker)).values_list("pk", flat=True))
+    assert selectors.cases_for(supervisor).count() == mine.count()
+    assert Case.objects.filter(organisation=home, assigned_to=supervisor).exists()
+    assert set(selectors.cases_for(volunteer)) == set(mine.filter(assigned_to=volunteer))
     # Every other association has a caseworker and a supervisor, who cannot log in.
     staff = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", email__regex=r"^(intervention|encadrement)-")
     assert staff.count() == 2 * (ASSOCIATIONS - 1) and not any(u.has_usable_password() for u in staff)
