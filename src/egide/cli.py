@@ -195,6 +195,15 @@ def _prepare_demo() -> int:
               f"({cases.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargées : rien à faire.")
+    from egide.support.demo import load_demo_support
+
+    print("==> Accompagnement, démarches de séjour, parcours de sortie et échéances…", flush=True)
+    support = load_demo_support()
+    if support.created:
+        print(f"    {support.procedures} démarches, {support.pathways} parcours de sortie, {support.plans} plans "
+              f"d'accompagnement, {support.tasks} tâches ({support.seconds:.1f} s).")  # fmt: skip
+    else:
+        print("    Déjà chargés : rien à faire.")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()

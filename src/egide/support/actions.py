@@ -165,6 +165,20 @@ def _apply_procedure(procedure: ResidenceProcedure, data: ProcedureData) -> None
     procedure.valid_until = deadlines.valid_until(data.kind, start) if data.state != ProcedureState.REQUESTED else None
 
 
+def procedure_row(
+    case: Case, data: ProcedureData, *, recorded_by: Any, renews: ResidenceProcedure | None = None
+) -> ResidenceProcedure:
+    """Return the unsaved row `do_save_procedure` writes for `data`; bulk writers (the demo) share it."""
+    procedure = ResidenceProcedure(case=case, recorded_by=recorded_by, renews=renews)
+    _apply_procedure(procedure, _check_procedure(data))
+    return procedure
+
+
+def procedure_deadlines_of(procedure: ResidenceProcedure) -> list[deadlines.Deadline]:
+    """Return the deadlines `do_save_procedure` turns into tasks for this procedure."""
+    return _procedure_deadlines(procedure)
+
+
 def do_save_procedure(
     case: Case,
     data: ProcedureData,

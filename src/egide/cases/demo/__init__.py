@@ -26,10 +26,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from egide.accounts.models import Membership, User
+from egide.accounts.models import Membership, Team, User
 from egide.accounts.roles import Role
 from egide.cases.demo import tables
 from egide.cases.demo.planner import CaseScenario, DemoPlan, Slot, plan_victims
+from egide.cases.demo.profiles import TEAM_NAMES
 from egide.cases.demo.writer import PARTS, Batch, Staff
 from egide.cases.models import Case
 from egide.core.audit import record_event
@@ -116,13 +117,28 @@ def slots_of(organisations: list[Organisation]) -> list[Slot]:
 
 
 def _home_staff(organisation: Organisation) -> Staff:
-    users = {
-        m.role: m.user
+    """Return the demo accounts; create two teams and put the caseworker in the first one."""
+    memberships = {
+        m.role: m
         for m in Membership.objects.filter(organisation=organisation, user__email__endswith=f"@{DEMO_DOMAIN}")
         .select_related("user")
         .order_by("pk")
     }
-    return Staff(users[Role.CASEWORKER], users[Role.CASE_SUPERVISOR], users.get(Role.VOLUNTEER))
+    teams = []
+    for name in TEAM_NAMES:
+        team, created = Team.objects.get_or_create(organisation=organisation, name=name)
+        if created:
+            record_event("team.create", actor=None, organisation_id=organisation.pk, target=team)
+        teams.append(team)
+    caseworker = memberships[Role.CASEWORKER]
+    caseworker.team = teams[0]
+    caseworker.save(update_fields=["team", "updated_at"])
+    record_event("membership.team", actor=None, organisation_id=organisation.pk, target=caseworker.user,
+                 extra={"team": teams[0].pk})  # fmt: skip
+    volunteer = memberships.get(Role.VOLUNTEER)
+    return Staff(
+        caseworker.user, memberships[Role.CASE_SUPERVISOR].user, volunteer.user if volunteer else None, tuple(teams)
+    )
 
 
 def _create_staff(index: int, organisation: Organisation, password: str) -> Staff:
@@ -180,7 +196,7 @@ def load_demo_cases(
         password = make_password(None)  # Unusable: the associations' staff never log in.
         staff = [_home_staff(organisations[0])]
         staff += [_create_staff(i, org, password) for i, org in enumerate(organisations[1:], start=1)]
-        batch = Batch(plan.scenarios, organisations, staff)
+        batch = Batch(plan.scenarios, organisations, staff, today=today)
         for part in PARTS:
             part(batch)
         for organisation in organisations:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from egide.accounts.models import User
+from egide.accounts.models import Team, User
 from egide.cases.actions import name_index_rows, seal_person  # what `do_open_case` writes: same rows
 from egide.cases.consent import current_text
 from egide.cases.demo import tables as t
 from egide.cases.demo.planner import CaseScenario, ScreeningPlan
+from egide.cases.demo.profiles import case_protection, count_protection, write_profiles
 from egide.cases.models import (
     Case,
     CaseExploitationForm,
@@ -50,6 +51,8 @@ class Staff:
     caseworker: User
     supervisor: User
     volunteer: User | None = None
+    # The demo accounts' association only: the caseworker's team, then the other one.
+    teams: tuple[Team, ...] = ()
 
     def assignee(self, role: str) -> User | None:
         if role == "volunteer" and self.volunteer is not None:
@@ -66,6 +69,7 @@ class Batch:
     screenings: dict[int, Screening] = field(default_factory=dict)
     # What each part wrote, by organisation id, for the summary audit events.
     counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def count(self, organisation_id: int, name: str, n: int = 1) -> None:
         per_org = self.counts.setdefault(organisation_id, {})
@@ -107,7 +111,7 @@ def write_cases(batch: Batch) -> None:
         cases.append(Case(
             organisation=person.organisation, person=person, reference=scenario.reference,
             status=CaseStatus.CLOSED if closed else CaseStatus.OPEN, opened_on=scenario.opened_on,
-            closed_on=scenario.closed_on, assigned_to=staff.assignee(scenario.assignee), created_by=staff.caseworker,
+            closed_on=scenario.closed_on, created_by=staff.caseworker, **case_protection(scenario, staff),
         ))  # fmt: skip
         batch.count(person.organisation_id, "cases")
         batch.count(person.organisation_id, "closed", int(closed))
@@ -229,4 +233,11 @@ def write_consents(batch: Batch) -> None:
 
 
 # In this order: decisions cite screenings. Add profile, procedures… here.
-PARTS: tuple[Callable[[Batch], None], ...] = (write_cases, write_screenings, write_decisions, write_consents)
+PARTS: tuple[Callable[[Batch], None], ...] = (
+    write_cases,
+    write_screenings,
+    write_decisions,
+    write_consents,
+    write_profiles,
+    count_protection,
+)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from egide.accounts.models import User
 from egide.accounts.roles import Role
@@ -24,9 +25,10 @@ from egide.cases.demo import (
 from egide.cases.demo.planner import CaseScenario, DemoPlan, Slot
 from egide.cases.demo.tables import NAMINGS
 from egide.cases.identity import name_tokens
-from egide.cases.models import Case, Consent, Person, ScreeningLink, StatusDecision
+from egide.cases.models import Case, CaseProfile, Consent, Person, ScreeningLink, StatusDecision
+from egide.cases.profile import profile_data_of
 from egide.cases.status import current_status
-from egide.cases.vocabulary import Authority, ConsentPurpose, TraffickingStatus
+from egide.cases.vocabulary import AgeStatus, Authority, ConsentPurpose, SealReason, TraffickingStatus
 from egide.core.audit import verify_chain
 from egide.core.models import AuditEvent
 from egide.core.text import fold
@@ -231,7 +233,15 @@ def test_the_demo_accounts_have_files_in_their_association(loaded: DemoPlan) -> 
     assert Case.objects.filter(organisation=home, assigned_to=caseworker).count() >= 5
     assert Case.objects.filter(organisation=home, assigned_to=volunteer).count() >= 2
     assert StatusDecision.objects.filter(case__organisation=home, confirmed_by=supervisor).exists()
-    assert selectors.cases_for(caseworker).count() == Case.objects.filter(organisation=home).count()
+    # Two teams: the caseworker sees their team's files and theirs, the supervisor all, the volunteer theirs.
+    mine = Case.objects.filter(organisation=home)
+    team = caseworker.active_memberships()[0].team
+    assert team is not None and mine.exclude(team=team).exclude(assigned_to=caseworker).exists()
+    reached = set(selectors.cases_for(caseworker).values_list("pk", flat=True))
+    assert reached == set(mine.filter(Q(team=team) | Q(assigned_to=caseworker)).values_list("pk", flat=True))
+    assert selectors.cases_for(supervisor).count() == mine.count()
+    assert Case.objects.filter(organisation=home, assigned_to=supervisor).exists()
+    assert set(selectors.cases_for(volunteer)) == set(mine.filter(assigned_to=volunteer))
     # Every other association has a caseworker and a supervisor, who cannot log in.
     staff = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", email__regex=r"^(intervention|encadrement)-")
     assert staff.count() == 2 * (ASSOCIATIONS - 1) and not any(u.has_usable_password() for u in staff)
@@ -323,3 +333,46 @@ def test_the_audit_chain_verifies_with_one_summary_event_per_association(loaded:
     assert not AuditEvent.objects.filter(action="case.open").exists()
     load = AuditEvent.objects.get(action=LOAD_ACTION)
     assert load.extra["seed"] == SEED and load.extra["today"] == TODAY.isoformat()
+
+
+def test_minors_files_are_sealed_as_the_sealing_action_stores_them(loaded: DemoPlan) -> None:
+    organisations = demo_associations(ASSOCIATIONS)
+    cases = {(c.organisation_id, c.reference): c for c in Case.objects.all()}
+    for scenario in loaded.scenarios:
+        case = cases[(organisations[scenario.slot].pk, scenario.reference)]
+        if scenario.minor_at_opening:
+            assert case.age_status in {AgeStatus.MINOR, AgeStatus.PRESUMED_MINOR}
+            assert case.sealed and case.seal_reason == SealReason.MINOR
+        else:
+            assert case.age_status == AgeStatus.ADULT
+            assert case.sealed == (case.seal_reason == SealReason.HIGH_RISK)
+    sealed = Counter(Case.objects.filter(sealed=True).values_list("seal_reason", flat=True))
+    assert sealed[SealReason.MINOR] > 0 and sealed[SealReason.HIGH_RISK] > 0 and set(sealed) <= set(SealReason)
+    assert Case.objects.filter(age_status=AgeStatus.PRESUMED_MINOR).exists()
+
+
+def test_every_file_has_a_coherent_profile_and_journey(loaded: DemoPlan) -> None:
+    organisations = demo_associations(ASSOCIATIONS)
+    cases = Case.objects.select_related("profile", "organisation").prefetch_related(
+        "events__commune", "control_means", "recruitment_methods", "person__languages", "person__nationalities"
+    )
+    by_key = {(c.organisation_id, c.reference): c for c in cases}
+    for scenario in loaded.scenarios:
+        case = by_key[(organisations[scenario.slot].pk, scenario.reference)]
+        profile = profile_data_of(case)
+        assert profile.errors() == {} and profile.control_means and profile.recruitment_methods
+        assert NAMINGS[scenario.nationality].language in profile.languages
+        if scenario.minor_at_opening:
+            assert profile.minor_at_start == "yes"
+        for event in case.events.all():
+            assert event.start <= scenario.opened_on.isoformat()[:7]
+            if event.kind == "Exploitation" and event.commune is not None:
+                assert event.commune.departement_id == case.organisation.departement_id
+            if event.kind == "Recruitment" and scenario.nationality != "FRA":
+                assert event.country == scenario.nationality
+        if profile.complaint_filed == "yes":
+            assert profile.complaint_date is not None and profile.complaint_date <= TODAY
+    profiles = CaseProfile.objects.all()
+    assert profiles.count() == len(loaded.scenarios)
+    assert {"in_france", "only_abroad"} <= set(profiles.values_list("exploited_in_france", flat=True))
+    assert 0.1 < profiles.filter(complaint_filed="yes").count() / profiles.count() < 0.7

@@ -142,10 +142,12 @@ def test_demo_without_server_builds_a_fresh_database_and_prints_one_login_per_ro
         assert DEFAULT_PASSWORD in line and str(account.role.label) in line, first.stdout
     assert "organisations fictives créées" in first.stdout
     assert "3000 victimes" in first.stdout and "dans 60 associations" in first.stdout
+    assert "démarches" in first.stdout and "parcours de sortie" in first.stdout and "tâches" in first.stdout
 
     again = _egide(tmp_path, "demo", "--no-server")
     assert again.returncode == 0, again.stderr
     assert "Déjà chargées" in again.stdout and ACCOUNTS[0].email in again.stdout
+    assert "Déjà chargés" in again.stdout
 
     verified = _egide(tmp_path, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
