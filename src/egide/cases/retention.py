@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from egide.cases import policies
-from egide.cases.models import Case, Guardian, Person
+from egide.cases.models import Case, Guardian, Person, PersonNameIndex
 from egide.cases.vocabulary import CaseStatus
 from egide.core.audit import record_event
 from egide.core.keys import destroy_data_key
@@ -79,6 +79,8 @@ def _anonymise(person_id: int, today: datetime.date) -> bool:
             return False
         destroy_data_key(person.data_key)
         person.identity, person.notes, person.name_index, person.birth_index = b"", b"", "", ""
+        person.birth_year_index = ""
+        PersonNameIndex.objects.filter(person=person).delete()
         person.anonymised_at = timezone.now()
         person.save()
         Guardian.objects.filter(case__person=person).update(name=b"")

@@ -53,6 +53,23 @@ def run_once(name: str, day: datetime.date, body: Callable[[], dict[str, Any]]) 
     return result
 
 
+def run_steps_once(name: str, day: datetime.date, body: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """Like `run_once`, for a body that commits step by step, each step idempotent.
+
+    The DailyRun row is written after the body: a run that fails half-way runs again and
+    redoes only what is left.
+    """
+    if DailyRun.objects.filter(job=name, run_on=day).exists():
+        return None
+    result = body()
+    try:
+        with transaction.atomic():
+            DailyRun.objects.create(job=name, run_on=day, result=result)
+    except IntegrityError:
+        return None  # a concurrent run of the same day finished first
+    return result
+
+
 def enqueue_due_jobs(today: datetime.date, enqueued: dict[str, datetime.date]) -> list[str]:
     """Enqueue each registered job not yet run nor enqueued for `today`; return their names."""
     names = []

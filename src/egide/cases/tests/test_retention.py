@@ -34,10 +34,12 @@ def _closed(user: Any, closed_on: datetime.date) -> Case:
 def test_anonymisation_destroys_the_key_and_blanks_the_person(supervisor: Any) -> None:
     case = _closed(supervisor, datetime.date(2026, 5, 31))
     minors.do_add_guardian(case, "guardian", "Tuteur Nommé", None, acting_user=supervisor)
+    assert case.person.name_tokens.exists() and case.person.birth_year_index != ""
     assert retention.anonymise_due_cases(TODAY).anonymised == 1
     person = Person.objects.select_related("data_key").get(pk=case.person_id)
     assert person.anonymised_at is not None and person.data_key.destroyed_at is not None
     assert bytes(person.identity) == b"" and person.name_index == "" and person.birth_index == ""
+    assert person.birth_year_index == "" and not person.name_tokens.exists()
     with pytest.raises(crypto.DecryptionError):
         selectors.identity_of(person)
     assert bytes(Guardian.objects.get().name) == b""
@@ -85,7 +87,9 @@ def test_the_task_and_the_command_run_it(supervisor: Any, capsys: pytest.Capture
     call_command("anonymise_cases", "--date", "2020-06-01")
     assert "0 personne(s) anonymisée(s)" in capsys.readouterr().out
     result = anonymise_cases.enqueue(TODAY.isoformat())
-    assert result.return_value == 1
+    assert result.return_value == {"anonymised": 1, "cutoff": "2026-06-01"}
+    # Once a day: the second run of the same date does nothing.
+    assert anonymise_cases.enqueue(TODAY.isoformat()).return_value is None
 
 
 def test_legal_hold_needs_the_capability_and_a_reason(
