@@ -15,10 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from egide.cases import policies
-from egide.cases.identity import PartialDate
+from egide.cases.identity import PartialDate, decrypt_identity
 from egide.cases.models import AgeAssessment, Case, ChildWelfareReferral, Guardian, Person
 from egide.cases.sealing import seal_in_transaction
-from egide.cases.vocabulary import MINOR_AGE_STATUSES, AgeStatus, AssessmentOutcome, GuardianKind, SealReason
+from egide.cases.vocabulary import (
+    MINOR_AGE_STATUSES,
+    AgeStatus,
+    AssessmentOutcome,
+    CaseStatus,
+    GuardianKind,
+    SealReason,
+)
 from egide.core import crypto
 from egide.core.audit import record_event
 from egide.core.keys import open_data_key
@@ -175,3 +182,24 @@ def guardian_name(guardian: Guardian) -> str:
 
 def is_minor_case(case: Case) -> bool:
     return case.age_status in MINOR_AGE_STATUSES
+
+
+def update_coming_of_age(today: datetime.date) -> int:
+    """Turn to adult the open minors' cases whose date of birth says they came of age; return how many.
+
+    The age status is stored when it is decided; the date of birth, encrypted, cannot be
+    queried, so the minors' cases (a small share) are decrypted once a day. The seal stays:
+    lifting it is a supervisor's decision.
+    """
+    changed = 0
+    for case_id in Case.objects.filter(status=CaseStatus.OPEN, age_status=AgeStatus.MINOR).values_list("pk", flat=True):
+        with transaction.atomic(durable=True):
+            case = Case.objects.select_for_update().select_related("person__data_key").get(pk=case_id)
+            person = case.person
+            if case.age_status != AgeStatus.MINOR or person.anonymised_at is not None:
+                continue
+            identity = decrypt_identity(bytes(person.identity), open_data_key(person.data_key), person.uid)
+            if age_status_from_birth(identity.birth_date, today) == AgeStatus.ADULT:
+                apply_age_status(case, AgeStatus.ADULT, acting_user=None)
+                changed += 1
+    return changed

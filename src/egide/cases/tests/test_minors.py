@@ -11,6 +11,7 @@ from egide.accounts.roles import Role
 from egide.cases import minors
 from egide.cases.identity import Identity, PartialDate
 from egide.cases.models import Case, Guardian
+from egide.cases.tasks import record_coming_of_age
 from egide.cases.tests.helpers import ADULT, open_case
 from egide.cases.vocabulary import AgeStatus
 from egide.core.keys import destroy_data_key
@@ -113,3 +114,24 @@ def test_a_volunteer_reads_the_section_of_an_assigned_case_but_cannot_write(
     assert client.get(f"/dossiers/{case.pk}/mineur/").status_code == 200
     assert client.post(f"/dossiers/{case.pk}/mineur/", {"form": "age_status", "age_status": "minor"}).status_code == 404
     assert Case.objects.get(pk=case.pk).age_status == AgeStatus.ADULT
+
+
+def test_the_daily_job_turns_to_adult_a_minor_who_came_of_age_once(caseworker: Any) -> None:
+    opened = datetime.date(2024, 5, 2)
+    minor = open_case(
+        caseworker, Identity(family_name="Mineure", birth_date=PartialDate(2009, 3, 15)), opened_on=opened
+    )
+    still_minor = open_case(caseworker, Identity(family_name="Cadette", birth_date=PartialDate(2012)), opened_on=opened)
+    assert minor.age_status == still_minor.age_status == AgeStatus.MINOR and minor.sealed
+    assert coming_of_age_on(datetime.date(2027, 3, 14)) == {"adults": 0}
+    assert coming_of_age_on(datetime.date(2027, 3, 15)) == {"adults": 1}
+    assert coming_of_age_on(datetime.date(2027, 3, 15)) is None  # once a day
+    minor.refresh_from_db()
+    still_minor.refresh_from_db()
+    assert minor.age_status == AgeStatus.ADULT and minor.sealed and still_minor.age_status == AgeStatus.MINOR
+    event = AuditEvent.objects.get(action="case.age_status", target_id=str(minor.pk), extra__to="adult")
+    assert event.actor_id is None and event.extra == {"from": "minor", "to": "adult"}
+
+
+def coming_of_age_on(day: datetime.date) -> Any:
+    return record_coming_of_age.enqueue(day.isoformat()).return_value
