@@ -49,8 +49,9 @@ def search_cases(user: Any, *, name: str = "", birth: PartialDate | None = None)
         scope = Q(organisation_id=org_id)
         if name_tokens(name):
             token = name_index(name, "", org_id)
-            named = PersonNameIndex.objects.filter(token=token).values("person_id")
-            scope &= Q(person__name_index=token) | Q(person_id__in=named)
+            # The full name is one of the person's tokens too; one indexed lookup, no OR
+            # across the join, which made SQLite scan every case of the organisation.
+            scope &= Q(person_id__in=PersonNameIndex.objects.filter(token=token).values("person_id"))
         if birth is not None and birth.month is None:
             scope &= Q(person__birth_year_index=birth_year_index(birth, org_id))
         elif birth is not None:
