@@ -86,6 +86,10 @@ def tick(box: Locator) -> None:
     expect(box).to_be_checked()
 
 
+def menu(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Menu principal")
+
+
 def screen_a_person(page: Page) -> str:
     """Screen an adult for labour exploitation from the caseworker's home; return the screening's URL."""
     page.get_by_role("link", name="Mon espace").click()
@@ -110,10 +114,9 @@ def screen_a_person(page: Page) -> str:
 
 def confirm_screening(page: Page, screening_url: str) -> None:
     """Confirm the screening as the supervisor, finding it in the list of screenings."""
-    page.get_by_role("link", name="Mon espace").click()
-    page.get_by_role("link", name="Repérages", exact=True).click()
+    menu(page).get_by_role("link", name="Repérages", exact=True).click()
     number = screening_url.rstrip("/").rsplit("/", 1)[1]
-    page.get_by_role("link", name=number, exact=True).click()
+    page.get_by_role("link", name=f"Repérage n° {number}", exact=True).click()
     expect(page).to_have_url(screening_url)
     tick(page.get_by_label(re.compile("je confirme la conclusion")))
     page.get_by_role("button", name="Confirmer (contrôle à quatre yeux)").click()
@@ -122,8 +125,7 @@ def confirm_screening(page: Page, screening_url: str) -> None:
 
 def open_case(page: Page) -> str:
     """Open a case with a typed identity; return the case's reference."""
-    page.get_by_role("link", name="Mon espace").click()
-    page.get_by_role("link", name="Dossiers", exact=True).click()
+    menu(page).get_by_role("link", name="Dossiers", exact=True).click()
     page.get_by_role("link", name="Ouvrir un dossier").click()
     page.get_by_label("Nom de famille").fill("Popescu")
     page.get_by_label("Prénom(s)").fill("Ioana")
