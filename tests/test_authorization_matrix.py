@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from egide.accounts.actions import do_create_api_token
 from egide.accounts.models import Membership, User
 from egide.accounts.roles import Role
+from egide.accounts.teams import do_create_team, do_set_membership_team
 from egide.api import api
 from egide.cases.actions import do_open_case
 from egide.cases.identity import Identity, PartialDate
@@ -104,6 +105,7 @@ def case_rule(
 
 
 SUPERVISOR = (Role.CASE_SUPERVISOR,)
+TEAM_MANAGERS = (Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
 
 # A POST without data: forms answer 200 with their errors and must write nothing.
 EXPECTED: dict[str, Rule] = {
@@ -187,6 +189,13 @@ EXPECTED: dict[str, Rule] = {
     "cases:break_glass": lambda c: case_rule(c, own=(302, 302), other=(404, 404)),
     "cases:case_export": lambda c: case_rule(c, own=(200, 200), other=(404, 404)),
     "cases:minor_section": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=CASE_READERS),
+    # Teams: supervisors and admins manage those of their own organisation; the team of `own` has a member,
+    # so an empty POST deletes nothing, and the caseworker's membership stays in no team.
+    "accounts:teams": login_then(has_role(*TEAM_MANAGERS), get=302, post=405),
+    "accounts:teams_organisation": lambda c: screening_rule(c, own=(200, 200), other=(404, 404), roles=TEAM_MANAGERS),
+    "accounts:team_rename": lambda c: screening_rule(c, own=(405, 200), other=(405, 404), roles=TEAM_MANAGERS),
+    "accounts:team_delete": lambda c: screening_rule(c, own=(405, 200), other=(405, 404), roles=TEAM_MANAGERS),
+    "accounts:membership_team": lambda c: screening_rule(c, own=(405, 302), other=(405, 404), roles=TEAM_MANAGERS),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -242,6 +251,7 @@ class World:
     screening_id: int = 0
     case_id: int = 0
     support: dict[str, int] = field(default_factory=dict)
+    teams: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -269,6 +279,7 @@ def world(db: Any) -> World:
     token, _ = do_create_api_token(stranger, name="tiers", days=30)
     world = World(own, other, users, token.pk, _screening(own, users), _case(own, users))
     world.support = _support(world)
+    world.teams = _teams(world)
     return world
 
 
@@ -310,9 +321,18 @@ def _support(world: World) -> dict[str, int]:
     return {"service_id": service.pk, "procedure_id": aps.pk}
 
 
+def _teams(world: World) -> dict[str, int]:
+    """A team of `own` with its supervisor in it, and the membership of its caseworker, in no team."""
+    supervisor = world.users[str(Caller(Role.CASE_SUPERVISOR, True))]
+    team = do_create_team(world.own, "Équipe matrice", acting_user=supervisor)
+    do_set_membership_team(Membership.objects.get(user=supervisor), team, acting_user=supervisor)
+    caseworker = Membership.objects.get(user=world.users[str(Caller(Role.CASEWORKER, True))])
+    return {"team_id": team.pk, "membership_id": caseworker.pk}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
-              "screening_id": world.screening_id, "case_id": world.case_id, **world.support}  # fmt: skip
+              "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams}  # fmt: skip
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))
