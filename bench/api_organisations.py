@@ -242,8 +242,14 @@ class Tally:
     statuses: dict[int, int] = field(default_factory=dict)
 
 
-def client(port: int, paths: Sequence[str], first: int, stop_at: float, tally: Tally) -> None:
-    """Send requests one after another on one keep-alive connection until `stop_at`."""
+def client(
+    port: int, paths: Sequence[str], first: int, stop_at: float, tally: Tally, headers: dict[str, str] | None = None
+) -> None:
+    """Send requests one after another on one keep-alive connection until `stop_at`.
+
+    Only 200 counts as a success: a redirect (to the login page, say) is an error.
+    """
+    headers = headers or {"Accept": "application/json"}
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     index = first
     while time.perf_counter() < stop_at:
@@ -251,7 +257,7 @@ def client(port: int, paths: Sequence[str], first: int, stop_at: float, tally: T
         index += 1
         started = time.perf_counter()
         try:
-            connection.request("GET", path, headers={"Accept": "application/json"})
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException):

@@ -17,7 +17,6 @@ organisation, its members and cases are then added to that database: give it a t
 import argparse
 import datetime
 import hashlib
-import http.client
 import json
 import os
 import random
@@ -40,6 +39,7 @@ if str(ROOT) not in sys.path:
 from bench.api_organisations import (  # noqa: E402  (importable only once ROOT is on the path)
     HOST,
     Tally,
+    client,
     free_port,
     log,
     machine,
@@ -294,40 +294,6 @@ def visitors(org: Any, staff: Sequence[Member]) -> list[Visitor]:
     return result
 
 
-def client(port: int, paths: Sequence[str], cookie: str, first: int, stop_at: float, tally: Tally) -> None:
-    """Send requests one after another on one keep-alive connection until `stop_at`.
-
-    Only 200 counts as a success: a redirect to the login or two-factor page is an error.
-    """
-    headers = {"Accept": "text/html", **({"Cookie": cookie} if cookie else {})}
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    index = first
-    while time.perf_counter() < stop_at:
-        path = paths[index % len(paths)]
-        index += 1
-        started = time.perf_counter()
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-        except (OSError, http.client.HTTPException):
-            tally.errors += 1
-            connection.close()
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            continue
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        tally.statuses[response.status] = tally.statuses.get(response.status, 0) + 1
-        if response.status == 200:
-            tally.latencies_ms.append(elapsed_ms)
-            tally.body_bytes += len(body)
-        else:
-            tally.errors += 1
-        if response.will_close:
-            connection.close()
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    connection.close()
-
-
 def drive(
     port: int, target: str, crowd: Sequence[Visitor], clients: int, duration: float
 ) -> tuple[list[str], list[Tally], float]:
@@ -339,7 +305,8 @@ def drive(
         visitor = crowd[i % len(crowd)]
         paths = visitor.paths[target]
         # Each client starts at another place in its rotation, so that they do not move in step.
-        args = (port, paths, visitor.cookie, i * len(paths) // clients, started + duration, tally)
+        headers = {"Accept": "text/html", **({"Cookie": visitor.cookie} if visitor.cookie else {})}
+        args = (port, paths, i * len(paths) // clients, started + duration, tally, headers)
         threads.append(threading.Thread(target=client, args=args))
     for thread in threads:
         thread.start()

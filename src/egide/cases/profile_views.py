@@ -1,13 +1,8 @@
 """Pages of the case profile and its events, the consent texts, and the HTCDS exchange."""
 
-import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +19,7 @@ from egide.cases.profile_forms import DeleteEventForm, EventForm, ProfileForm
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core import exchange as x
 from egide.core.access import capability, route_policy
+from egide.core.uploads import PendingUpload, UploadStage, check_upload
 from egide.organisations.models import Organisation
 
 
@@ -103,9 +99,7 @@ def consent_texts(request: HttpRequest) -> HttpResponse:
 # HTCDS exchange ---------------------------------------------------------------------------
 
 EXCHANGE_POLICY = capability(Cap.CASE_HTCDS_EXCHANGE)
-SESSION_KEY = "htcds_import"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-_PENDING_MAX_AGE = 24 * 3600
+STAGE = UploadStage("htcds_import")
 
 
 @route_policy(EXCHANGE_POLICY)
@@ -136,16 +130,7 @@ class HtcdsUploadForm(forms.Form):
             field.widget = forms.HiddenInput()
 
     def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if (upload.size or 0) > x.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"Le fichier dépasse la taille maximale de {x.MAX_FILE_BYTES // 1024 // 1024} Mo."
-            )
-        try:
-            x.file_format(upload.name or "", b"")
-        except x.ExchangeError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
+        return check_upload(self.cleaned_data["file"])
 
 
 def _organisations(request: HttpRequest) -> list[tuple[int, str]]:
@@ -154,46 +139,13 @@ def _organisations(request: HttpRequest) -> list[tuple[int, str]]:
     return list(Organisation.objects.filter(pk__in=allowed).order_by("name").values_list("pk", "name"))
 
 
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _pending(request: HttpRequest) -> tuple[Path, str, str, Organisation] | None:
-    """Return the waiting file of this session (path, original name, token, organisation), if any."""
-    info = request.session.get(SESSION_KEY)
-    if not isinstance(info, dict) or info.get("user") != request.user.pk:
+def _pending(request: HttpRequest) -> tuple[PendingUpload, Organisation] | None:
+    """Return the waiting file and its organisation, while the user may still import there."""
+    pending = STAGE.pending(request)
+    org_id = pending.extra.get("organisation") if pending else None
+    if pending is None or org_id not in dict(_organisations(request)):
         return None
-    token, fmt = str(info.get("token", "")), str(info.get("format", ""))
-    org_id = info.get("organisation")
-    if not _TOKEN.match(token) or fmt not in x.FORMATS or org_id not in dict(_organisations(request)):
-        return None
-    path = _import_dir() / f"{token}.{fmt}"
-    organisation = Organisation.objects.get(pk=org_id)
-    return (path, str(info.get("filename", "")), token, organisation) if path.is_file() else None
-
-
-def _discard(request: HttpRequest) -> None:
-    pending = _pending(request)
-    if pending is not None:
-        pending[0].unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
-
-
-def _store(request: HttpRequest, upload: UploadedFile[bytes], organisation_id: int) -> None:
-    _discard(request)
-    directory = _import_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - _PENDING_MAX_AGE
-    for stale in directory.glob("*.*"):
-        if stale.stat().st_mtime < limit:
-            stale.unlink(missing_ok=True)
-    token, fmt = secrets.token_urlsafe(32), x.file_format(upload.name or "", b"")
-    with (directory / f"{token}.{fmt}").open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[SESSION_KEY] = {"user": request.user.pk, "token": token, "format": fmt,
-                                    "organisation": organisation_id,
-                                    "filename": Path(upload.name or "import").name[:200]}  # fmt: skip
+    return pending, Organisation.objects.get(pk=org_id)
 
 
 @route_policy(EXCHANGE_POLICY)
@@ -205,7 +157,7 @@ def htcds_import_upload(request: HttpRequest) -> HttpResponse:
         raise Http404("Aucune organisation où importer.")
     form = HtcdsUploadForm(request.POST or None, request.FILES or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
-        _store(request, form.cleaned_data["file"], form.cleaned_data["organisation"])
+        STAGE.store(request, form.cleaned_data["file"], organisation=form.cleaned_data["organisation"])
         return redirect("cases:htcds_import_report")
     return render(request, "cases/htcds_import.html", {
         "form": form, "columns": mapping.CASE_COLUMNS, "max_mb": x.MAX_FILE_BYTES // 1024 // 1024,
@@ -219,10 +171,10 @@ def htcds_import_report(request: HttpRequest) -> HttpResponse:
     if pending is None:
         messages.warning(request, "Aucun fichier en attente d'import : envoyez un fichier.")
         return redirect("cases:htcds_import")
-    path, filename, token, organisation = pending
-    report = htcds_import.validate_htcds(path.read_bytes(), filename, organisation)
+    upload, organisation = pending
+    report = htcds_import.validate_htcds(upload.path.read_bytes(), upload.filename, organisation)
     return render(request, "cases/htcds_import_report.html", {
-        "report": report, "token": token, "organisation": organisation,
+        "report": report, "token": upload.token, "organisation": organisation,
     })  # fmt: skip
 
 
@@ -230,23 +182,16 @@ def htcds_import_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def htcds_import_confirm(request: HttpRequest) -> HttpResponse:
     """Import, import only the valid rows, or cancel; the file is validated again first."""
-    pending = _pending(request)
-    if pending is None or request.POST.get("token") != pending[2]:
-        messages.warning(request, "Ce rapport n'est plus valide : envoyez le fichier à nouveau.")
+    confirmed = STAGE.confirmation(request)
+    pending = _pending(request) if confirmed else None
+    if confirmed is None or pending is None:
         return redirect("cases:htcds_import")
-    choice = request.POST.get("choice")
-    if choice not in {"import", "import_valid"}:
-        _discard(request)
-        messages.info(request, "Import annulé : rien n'a été modifié.")
-        return redirect("cases:htcds_import")
-    path, filename, _, organisation = pending
-    report = htcds_import.validate_htcds(path.read_bytes(), filename, organisation)
+    upload, organisation = pending
+    report = htcds_import.validate_htcds(upload.path.read_bytes(), upload.filename, organisation)
     try:
-        result = htcds_import.do_import_htcds(
-            report, acting_user=request.user, import_valid_rows=choice == "import_valid"
-        )
+        result = htcds_import.do_import_htcds(report, acting_user=request.user, import_valid_rows=confirmed[1])
     except htcds_import.ImportRefused as exc:
         messages.error(request, str(exc))
         return redirect("cases:htcds_import_report")
-    _discard(request)
-    return render(request, "cases/htcds_import_done.html", {"result": result, "filename": filename})
+    STAGE.discard(request)
+    return render(request, "cases/htcds_import_done.html", {"result": result, "filename": upload.filename})

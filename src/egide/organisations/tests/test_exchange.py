@@ -27,7 +27,7 @@ from egide.core.models import AuditEvent, Commune, Departement
 from egide.organisations import exchange
 from egide.organisations.actions import OrganisationData
 from egide.organisations.exchange import COLUMN_NAMES, ImportRefused, ImportReport, ImportRow
-from egide.organisations.exchange_views import SESSION_KEY
+from egide.organisations.exchange_views import STAGE
 from egide.organisations.models import Organisation
 from egide.organisations.selectors import OrganisationFilters
 from egide.organisations.tests.factories import OrganisationFactory, commune
@@ -649,7 +649,7 @@ def upload(client: Client, data: bytes, name: str = "orgs.csv") -> Any:
 
 
 def token_of(client: Client) -> str:
-    return str(client.session[SESSION_KEY]["token"])
+    return str(client.session[STAGE.session_key]["token"])
 
 
 def test_web_import_upload_report_confirm(login: Callable[[User], Client], coordinator: User, media: Path) -> None:
