@@ -166,7 +166,7 @@ def plan_cases(first: int, count: int, assignees: Sequence[Any]) -> list[Any]:
         rng = random.Random(SEED * 1_000_003 + number)
         identity = Identity(
             family_name=rng.choice(FAMILY_NAMES), given_names=rng.choice(GIVEN_NAMES),
-            birth_date=PartialDate(rng.randint(1970, 2000), rng.choice([None, rng.randint(1, 12)])),
+            birth_date=PartialDate(rng.randint(1970, 1995), rng.choice([None, rng.randint(1, 12)])),
             birth_place="Lagos" if rng.random() < 0.5 else "",
             phone=f"+33 6 {rng.randint(0, 99_999_999):08d}", address=f"{rng.randint(1, 200)} rue de l'Essai",
         )  # fmt: skip
