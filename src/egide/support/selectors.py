@@ -84,7 +84,7 @@ def dashboard_for(user: Any, today: datetime.date) -> Dashboard:
     soon_until = week_start(today) + datetime.timedelta(days=13)
     tasks = list(my_tasks(user))
     cases = list(case_selectors.cases_for(user).filter(status=CaseStatus.OPEN, assigned_to=user)[:50])
-    names = case_selectors.display_names(cases)
+    names = case_selectors.display_names(cases, user)
     case_selectors.record_list_read(user, cases)
     reminders = Reminder.objects.filter(
         task__in=[t.pk for t in tasks], remind_on__gte=today - datetime.timedelta(days=14)

@@ -16,7 +16,7 @@ from egide.accounts.models import User
 from egide.accounts.roles import Role
 from egide.cases.actions import do_close_case, do_open_case
 from egide.cases.consent import do_record_consent
-from egide.cases.identity import Identity
+from egide.cases.identity import Identity, PartialDate
 from egide.cases.models import Case
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import verify_chain
@@ -284,6 +284,17 @@ def test_dashboard_shows_the_reflection_deadline_to_the_caseworker_only(
     stranger = make_user(Role.CASEWORKER)
     other = login(stranger).get(reverse("support:dashboard")).content.decode()
     assert "Fin du délai de réflexion" not in other and case.reference not in other
+
+
+def test_dashboard_names_a_sealed_case_to_its_assigned_caseworker(
+    worker: User, org: Any, login: Callable[[User], Client]
+) -> None:
+    minor = do_open_case(org, Identity(family_name="Petite", given_names="Lina", birth_date=PartialDate(2015)),
+                         "female", ["BEGGING"], acting_user=worker)  # fmt: skip
+    assert minor.sealed
+    # The dashboard lists the cases assigned to the user, who may open them, seal or not.
+    page = login(worker).get(reverse("support:dashboard")).content.decode()
+    assert "PETITE Lina" in page and "Dossier protégé" not in page
 
 
 def test_dashboard_sorts_tasks_into_overdue_soon_and_later(
