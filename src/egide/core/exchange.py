@@ -70,6 +70,30 @@ class RowError:
         return f"{place} : {self.message}"
 
 
+class ReportCounts:
+    """What an import report says of its rows and errors; the report holds `rows` and `errors`."""
+
+    rows: Sequence[Any]
+    errors: list[RowError]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def blocking(self) -> bool:
+        """Errors about the file itself (unreadable, unknown column) forbid any import."""
+        return any(e.is_file_error for e in self.errors)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors if not e.is_file_error})
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.rows)
+
+
 @dataclass
 class Table:
     """The content of a file: its header cells and its non-empty rows, numbered as in a spreadsheet."""

@@ -59,7 +59,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(x.ReportCounts):
     filename: str
     sha256: str
     organisation_id: int
@@ -68,22 +68,6 @@ class ImportReport:
     errors: list[x.RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     keyed_by_reference: bool = False
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors)
-
-    @property
-    def blocking(self) -> bool:
-        return any(e.is_file_error for e in self.errors)
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({e.row for e in self.errors if not e.is_file_error})
-
-    @property
-    def valid_rows(self) -> int:
-        return len(self.rows)
 
     @property
     def creations(self) -> int:

@@ -26,7 +26,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(x.ReportCounts):
     """What `validate_file` found: the valid rows, ready to apply, and every problem."""
 
     filename: str
@@ -34,23 +34,6 @@ class ImportReport:
     total_rows: int = 0
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[x.RowError] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors)
-
-    @property
-    def blocking(self) -> bool:
-        """Errors about the file itself (unreadable, unknown column) forbid any import."""
-        return any(e.is_file_error for e in self.errors)
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({e.row for e in self.errors if not e.is_file_error})
-
-    @property
-    def valid_rows(self) -> int:
-        return len(self.rows)
 
     @property
     def creations(self) -> int:
