@@ -33,6 +33,11 @@ def decisions_of(case: Case) -> QuerySet[StatusDecision]:
     )
 
 
+def current_in(decisions: list[StatusDecision]) -> StatusDecision | None:
+    """Return the decision in force among a case's decisions already ordered by `decisions_of`."""
+    return next((d for d in decisions if d.counts), None)
+
+
 def current_status(case: Case) -> StatusDecision | None:
     """Return the latest decision that counts, by decision date then by time of recording."""
     return StatusDecision.objects.filter(case=case).counting().order_by("-decided_on", "-created_at", "-id").first()

@@ -124,7 +124,7 @@ def _consent_and_status_context(request: HttpRequest, case: Case) -> dict[str, A
     return {
         "consents": list(consent.consents_of(case)), "purposes": ConsentPurpose.choices,
         "decisions": [(d, policies.can_confirm_status(request.user, d)) for d in decisions],
-        "current_status": status.current_status(case),
+        "current_status": status.current_in(decisions),
         "screening_links": list(case.screening_links.select_related("screening").order_by("-created_at")),
         "attachable": list(status.attachable_screenings(request.user, case)) if editable else [],
         "can_record": editable,

@@ -15,7 +15,9 @@ from egide.cases.identity import Identity
 from egide.cases.models import Case, ScreeningLink, StatusDecision
 from egide.cases.status import (
     StatusRefusedError,
+    current_in,
     current_status,
+    decisions_of,
     do_attach_screening,
     do_confirm_decision,
     do_record_decision,
@@ -104,6 +106,8 @@ def test_authorities_decisions_count_at_once_and_the_latest_decision_wins(case: 
     assert current_status(case) == same_day
     do_record_decision(case, PRESUMED, ASSOCIATION, _days_ago(1), acting_user=caseworker)
     assert current_status(case) == same_day  # unconfirmed presumption does not count
+    # The case page picks the same decision from the history it has already read.
+    assert current_in(list(decisions_of(case))) == same_day
     assert StatusDecision.objects.filter(case=case).count() == 4
 
 
