@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("egide.identification.urls")),
     path("", include("egide.cases.urls")),
     path("", include("egide.support.urls")),
+    path("", include("egide.referrals.urls")),
+    path("", include("egide.referrals.acse.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),
     path("api/v1/", api.urls),

@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import xstatic.pkg.leaflet
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "egide.identification",
     "egide.cases",
     "egide.support",
+    "egide.referrals",
+    "egide.referrals.acse",
     "egide.public",
 ]
 
@@ -82,11 +85,11 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
 
 
-def database_from_env() -> dict[str, object]:
+def database_from_env() -> dict[str, Any]:
     """Return PostgreSQL from DATABASE_URL, else the embedded SQLite file in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         # Each request would otherwise reconnect and re-run the PRAGMAs: a quarter of an API call.

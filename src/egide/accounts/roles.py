@@ -60,6 +60,15 @@ class Cap:
     CASE_EXPORT = "case.export"
     CASE_HTCDS_EXCHANGE = "case.htcds_exchange"
     CASE_LEGAL_HOLD = "case.legal_hold"
+    REFERRAL_SEND = "referral.send"
+    # Answer the referrals addressed to the organisation, and read what they share.
+    REFERRAL_ANSWER = "referral.answer"
+    REFERRAL_CONSENT_OVERRIDE = "referral.consent_override"
+    CASE_TRANSFER = "case.transfer"
+    ACSE_COORDINATE = "acse.coordinate"
+    # Follow the Ac.Sé placements hosted by the organisation's own shelters.
+    PLACEMENT_HOST = "acse.host"
+    ACSE_STATISTICS = "acse.statistics"
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,9 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.CASE_VIEW_IDENTITY_DOCUMENTS,
                 Cap.CASE_BREAK_GLASS,
                 Cap.CASE_EXPORT,
+                Cap.REFERRAL_SEND,
+                Cap.REFERRAL_ANSWER,
+                Cap.PLACEMENT_HOST,
             }
         ),
         reads_victim_data=True,
@@ -110,6 +122,11 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.CASE_EXPORT,
                 Cap.CASE_HTCDS_EXCHANGE,
                 Cap.CASE_LEGAL_HOLD,
+                Cap.REFERRAL_SEND,
+                Cap.REFERRAL_ANSWER,
+                Cap.REFERRAL_CONSENT_OVERRIDE,
+                Cap.CASE_TRANSFER,
+                Cap.PLACEMENT_HOST,
             }
         ),
         reads_victim_data=True,
@@ -121,7 +138,10 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
     ),
     Role.ACSE_COORDINATOR: RoleSpec(
         Zone.PROTECTION,
-        frozenset(_EVERYONE | {Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY}),
+        frozenset(
+            _EVERYONE
+            | {Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY, Cap.ACSE_COORDINATE, Cap.ACSE_STATISTICS, Cap.REFERRAL_ANSWER}
+        ),
         reads_victim_data=True,
     ),
     Role.NATIONAL_COORDINATOR: RoleSpec(
@@ -135,6 +155,7 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.ORGANISATION_EXPORT,
                 Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY,
                 Cap.INDICATOR_LISTS_MANAGE,
+                Cap.ACSE_STATISTICS,
             }
         ),
         reads_victim_data=False,

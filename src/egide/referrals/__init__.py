@@ -1,0 +1,1 @@
+"""Referrals between organisations, transfers of cases, and Ac.Sé secure placements (`acse`)."""

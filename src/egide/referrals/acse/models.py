@@ -1,0 +1,1 @@
+"""Partner shelters, placement requests and placements of the Ac.Sé scheme."""
