@@ -22,15 +22,19 @@ class Profile(StrEnum):
 
 @dataclass(frozen=True)
 class AvoidArea:
-    """A place the person must stay far from: a commune (one point) or a département (its communes).
+    """A place the person must stay far from: a commune (its centre) or a whole département.
 
-    `label` is an opaque key the caller uses to explain an exclusion; it is never parsed.
+    A département is given by the vertices of its boundary, and a shelter inside it is at
+    distance zero. `departement` and `region` are those of the place, for the options that
+    forbid the same département or région. `label` is an opaque key the caller uses to
+    explain an exclusion; it is never parsed.
     """
 
     label: str
     points: tuple[LatLon, ...]
     departement: str = ""
     region: str = ""
+    whole_departement: bool = False
 
 
 @dataclass(frozen=True)
