@@ -33,6 +33,7 @@ class _AreaRows:
 
     owner: IntArray  # the request of each row
     areas: tuple[AvoidArea, ...]
+    distinct: IntArray  # the same number for the rows of equal areas
     distance_km: FloatArray  # rows × shelters
 
 
@@ -82,7 +83,8 @@ def _area_rows(requests: Sequence[Request], shelters: Sequence[Shelter]) -> _Are
     unique: dict[AvoidArea, int] = {}
     index = np.array([unique.setdefault(area, len(unique)) for area in areas], dtype=np.intp)
     measured = area_distances_km(list(unique), [s.location for s in shelters], [s.departement for s in shelters])
-    return _AreaRows(owner=owner, areas=areas, distance_km=measured[index].reshape(len(areas), len(shelters)))
+    distance = measured[index].reshape(len(areas), len(shelters))
+    return _AreaRows(owner=owner, areas=areas, distinct=index, distance_km=distance)
 
 
 def _area_masks(
@@ -140,19 +142,23 @@ def _exclusions(
     area = np.concatenate([p[3] for p in parts]).astype(np.intp)
     order = np.lexsort((area, reason_code, shelter, request))
     request, shelter, reason_code, area = request[order], shelter[order], reason_code[order], area[order]
-    too_close = reason_code == CODE[ExclusionReason.TOO_CLOSE]
-    distance = np.full(order.size, np.nan)
-    distance[too_close] = rows.distance_km[area[too_close], shelter[too_close]]
+    # Many requests share an exclusion (a full shelter, a département named again and again):
+    # build each distinct one once and share it, the objects being immutable.
+    distinct_area = np.r_[-1, rows.distinct][area + 1].astype(np.int64)
+    key = ((distinct_area + 1) * len(shelters) + shelter) * len(REASONS) + reason_code
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     ids = [s.id for s in shelters]
     labels = [a.label for a in rows.areas]
-    built = [
-        Exclusion(
-            shelter_id=ids[s],
-            reason=REASONS[c],
-            area=labels[a] if a >= 0 else "",
-            distance_km=None if math.isnan(d) else d,
+    too_close = CODE[ExclusionReason.TOO_CLOSE]
+    distance = np.full(first.size, math.nan)
+    measured = (reason_code[first] == too_close).nonzero()[0]
+    distance[measured] = rows.distance_km[area[first[measured]], shelter[first[measured]]]
+    distinct = [
+        Exclusion(ids[s], REASONS[c], labels[a] if a >= 0 else "", d if c == too_close else None)
+        for s, c, a, d in zip(
+            shelter[first].tolist(), reason_code[first].tolist(), area[first].tolist(), distance.tolist(), strict=True
         )
-        for s, c, a, d in zip(shelter.tolist(), reason_code.tolist(), area.tolist(), distance.tolist(), strict=True)
     ]
+    built = [distinct[k] for k in inverse.tolist()]
     bounds = np.r_[0, np.cumsum(np.bincount(request, minlength=request_count))].tolist()
     return tuple(tuple(built[bounds[i] : bounds[i + 1]]) for i in range(request_count))

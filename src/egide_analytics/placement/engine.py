@@ -76,13 +76,14 @@ def propose(
 def solve(model: CostModel) -> IntArray:
     """Return, for each request (row), the column of its shelter in the optimal assignment, or -1.
 
-    Each shelter becomes as many identical slot columns as it has free places (no more than
-    the requests it could take), and each request gets a "waiting" column of its own. A
-    request r in a slot of s costs c(r, s) − U(r) < 0 and waiting costs 0: the same
-    objective minus the constant Σ U(r). Ineligible pairs cost +inf, which
-    `linear_sum_assignment` never selects as long as some finite assignment exists; one
-    always does (every request in its own waiting column), so the assignment it returns
-    holds eligible pairs only: no hard constraint is ever violated.
+    Each shelter becomes as many identical slots as it has free places (no more than the
+    requests it could take). Placing request r in a slot of s costs c(r, s) − U(r) < 0, and
+    the solver minimises the sum over the pairs it matches: the objective minus the
+    constant Σ U(r). Ineligible pairs cost +inf, and `linear_sum_assignment` never returns
+    an infinite pair when a finite assignment exists; one always does, because each row
+    of the matrix also gets a column of its own at cost 0 (a request left waiting, or a
+    slot left empty). So the assignment holds eligible pairs only: no hard constraint is
+    ever broken, and no shelter takes more than its free places.
     """
     chosen = np.full(len(model.requests), UNPLACED, dtype=np.intp)
     rows = np.flatnonzero(model.eligible.any(axis=1))
@@ -96,11 +97,16 @@ def solve(model: CostModel) -> IntArray:
         model.cost[rows][:, slot_shelter] - model.unplaced[rows, None],
         np.inf,
     )
-    waiting = np.full((rows.size, rows.size), np.inf)
-    np.fill_diagonal(waiting, 0.0)
-    assigned_rows, columns = linear_sum_assignment(np.hstack([placing, waiting]))
-    in_slot = columns < slot_shelter.size
-    chosen[rows[assigned_rows[in_slot]]] = slot_shelter[columns[in_slot]]
+    # The solver's time grows about as rows² × columns: the smaller side goes in rows
+    # (usually the slots, places being short).
+    by_slot = slot_shelter.size < rows.size
+    matrix = placing.T if by_slot else placing
+    own = np.full((matrix.shape[0], matrix.shape[0]), np.inf)
+    np.fill_diagonal(own, 0.0)
+    matrix_rows, matrix_columns = linear_sum_assignment(np.hstack([matrix, own]))
+    matched = matrix_columns < matrix.shape[1]
+    request, slot = (matrix_columns, matrix_rows) if by_slot else (matrix_rows, matrix_columns)
+    chosen[rows[request[matched]]] = slot_shelter[slot[matched]]
     return chosen
 
 
