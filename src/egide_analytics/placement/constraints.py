@@ -1,7 +1,9 @@
 """Hard constraints: which shelter may take which request, and every reason why not."""
 
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,12 +155,34 @@ def _exclusions(
     distance = np.full(first.size, math.nan)
     measured = (reason_code[first] == too_close).nonzero()[0]
     distance[measured] = rows.distance_km[area[first[measured]], shelter[first[measured]]]
-    distinct = [
-        Exclusion(ids[s], REASONS[c], labels[a] if a >= 0 else "", d if c == too_close else None)
-        for s, c, a, d in zip(
-            shelter[first].tolist(), reason_code[first].tolist(), area[first].tolist(), distance.tolist(), strict=True
-        )
-    ]
-    built = [distinct[k] for k in inverse.tolist()]
     bounds = np.r_[0, np.cumsum(np.bincount(request, minlength=request_count))].tolist()
-    return tuple(tuple(built[bounds[i] : bounds[i + 1]]) for i in range(request_count))
+    with _collector_paused():
+        distinct = [
+            Exclusion(ids[s], REASONS[c], labels[a] if a >= 0 else "", d if c == too_close else None)
+            for s, c, a, d in zip(
+                shelter[first].tolist(),
+                reason_code[first].tolist(),
+                area[first].tolist(),
+                distance.tolist(),
+                strict=True,
+            )
+        ]
+        built = [distinct[k] for k in inverse.tolist()]
+        return tuple(tuple(built[bounds[i] : bounds[i + 1]]) for i in range(request_count))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycle.
+
+    Hundreds of thousands of new objects trigger full collections that scan them again and
+    again: a third of the time of the whole proposal at 2 000 × 600. Nothing built here
+    can form a cycle, so deferring the collection loses nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
