@@ -82,7 +82,7 @@ def taken(proposal: Proposal) -> Counter[int]:
     return Counter(r.shelter_id for r in proposal.results.values() if r.shelter_id is not None)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances(), weights)
 def test_no_assignment_breaks_a_hard_constraint_or_a_capacity(instance: tuple, w: Weights) -> None:
     reqs, shels = instance
@@ -97,7 +97,7 @@ def test_no_assignment_breaks_a_hard_constraint_or_a_capacity(instance: tuple, w
     assert proposal.placed == sum(taken(proposal).values())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances())
 def test_every_shelter_is_either_excluded_with_reasons_or_eligible(instance: tuple) -> None:
     reqs, shels = instance
@@ -114,7 +114,7 @@ def test_every_shelter_is_either_excluded_with_reasons_or_eligible(instance: tup
         assert len(keys) == len(set(keys))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances(), weights)
 def test_a_request_waits_only_when_every_shelter_it_could_enter_is_full(instance: tuple, w: Weights) -> None:
     reqs, shels = instance

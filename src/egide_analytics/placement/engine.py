@@ -23,6 +23,12 @@ their placements would cost more than the extra days of waiting are worth.
 `Proposal.placed` is that maximum, `Proposal.total_cost` the sum of the chosen placements'
 costs, and `Proposal.objective` the total cost plus the waiting term (B left out): equal
 `placed`, lower `objective` is better.
+
+The result depends only on the input's content, never on its order: requests and shelters
+are sorted by id before anything is computed, alternatives are ranked by cost then shelter
+id, and exclusions come by shelter id, then reason (in `ExclusionReason`'s order), then
+area (in the request's order). Among several optimal assignments (equal costs), the solver
+returns the same one for the same input.
 """
 
 import math
