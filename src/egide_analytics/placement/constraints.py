@@ -156,7 +156,7 @@ def _exclusions(
     measured = (reason_code[first] == too_close).nonzero()[0]
     distance[measured] = rows.distance_km[area[first[measured]], shelter[first[measured]]]
     bounds = np.r_[0, np.cumsum(np.bincount(request, minlength=request_count))].tolist()
-    with _collector_paused():
+    with collector_paused():
         distinct = [
             Exclusion(ids[s], REASONS[c], labels[a] if a >= 0 else "", d if c == too_close else None)
             for s, c, a, d in zip(
@@ -172,7 +172,7 @@ def _exclusions(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects that hold no cycle.
 
     Hundreds of thousands of new objects trigger full collections that scan them again and

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]  # no stubs
 
-from egide_analytics.placement.constraints import IntArray
+from egide_analytics.placement.constraints import IntArray, collector_paused
 from egide_analytics.placement.costs import CostModel, build_cost_model
 from egide_analytics.placement.problem import Option, Proposal, Request, RequestResult, Shelter, Weights
 
@@ -76,7 +76,8 @@ def propose(
         raise ValueError("alternatives must be ≥ 0")
     model = build_cost_model(requests, shelters, weights)
     chosen = solve(model)
-    return _proposal(model, chosen, alternatives)
+    with collector_paused():
+        return _proposal(model, chosen, alternatives)
 
 
 def solve(model: CostModel) -> IntArray:
