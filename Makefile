@@ -118,6 +118,7 @@ bench: python-deps
 	uv run python bench/api_organisations.py
 	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
 	uv run python bench/cases.py
+	uv run python bench/placement.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"
