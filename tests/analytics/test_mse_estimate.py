@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from egide_analytics.mse import CaptureTable, DropReason, FitStatus, LogLinearEngine, estimate_population, notices
+from egide_analytics.mse import CaptureTable, DropReason, FitStatus, estimate_population, notices
 
 
 def two_lists(only_first: int, only_second: int, both: int) -> CaptureTable:
@@ -115,8 +115,9 @@ def _two_list_log_likelihood(only_first: int, only_second: int, both: int, unsee
         counts = np.array([only_first, only_second, both])
         return -float(counts @ np.log(means) - means.sum())
 
-    return -float(optimize.minimize(negative, x0=[0.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-12,
-                                                                                            "fatol": 1e-12}).fun)
+    return -float(
+        optimize.minimize(negative, x0=[0.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-12}).fun
+    )
 
 
 def test_bootstrap_with_a_seed_is_reproducible():

@@ -1,10 +1,9 @@
 """Estimate a hidden population from a capture table: clean the lists, choose a model, bound it."""
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
 
 from egide_analytics.mse.intervals import BootstrapResult, Interval, bca_bootstrap
 from egide_analytics.mse.model import FitStatus, LogLinearEngine, ModelFit, Pair, normalise_pairs
@@ -149,13 +148,13 @@ def estimate_population(
         def estimator(counts: IntArray) -> float:
             return _search(engine, counts, analysed.lists, method, threshold, fixed, candidates).fit.total
 
-        chosen_seed = seed if seed is not None else int(np.random.SeedSequence().entropy) % 2**32
+        chosen_seed = seed if seed is not None else secrets.randbits(32)
         result = bca_bootstrap(cells, estimator, search.fit.total, bootstrap, chosen_seed, level)
     return PopulationEstimate(analysed, method, search, dropped, profile, result, threshold)
 
 
 def drop_uninformative_lists(table: CaptureTable) -> tuple[CaptureTable, tuple[DroppedList, ...]]:
-    """Leave out lists with nobody, with everybody observed, or copying another list.
+    """Leave out lists with nobody, with everybody observed, or copying another list (by name order).
 
     Such lists say nothing about who is unseen (SparseMSE's `removenoninformativelists`).
     Dropping a list that holds everybody loses the people on it alone, who become unseen
@@ -172,15 +171,19 @@ def drop_uninformative_lists(table: CaptureTable) -> tuple[CaptureTable, tuple[D
 
 
 def _first_uninformative(table: CaptureTable) -> tuple[int, DroppedList] | None:
+    # Lists are visited by name, so that the order of the columns never changes what is kept.
+    order = sorted(range(len(table.lists)), key=lambda index: table.lists[index])
     totals = table.list_totals()
     columns = [tuple(column) for column in table.patterns.T.tolist()]
-    for index, name in enumerate(table.lists):
+    for position, index in enumerate(order):
+        name = table.lists[index]
         if totals[index] == 0:
             return index, DroppedList(name, DropReason.EMPTY)
         if totals[index] == table.observed:
             return index, DroppedList(name, DropReason.EVERYONE)
-        if columns[index] in columns[:index]:
-            return index, DroppedList(name, DropReason.DUPLICATE, table.lists[columns.index(columns[index])])
+        copied = [other for other in order[:position] if columns[other] == columns[index]]
+        if copied:
+            return index, DroppedList(name, DropReason.DUPLICATE, table.lists[copied[0]])
     return None
 
 
@@ -206,4 +209,3 @@ def _search(
     if method is Method.FIXED:
         return SearchResult(engine.fit(cells, fixed))
     return criterion_search(engine, cells, names, Criterion(method.value), candidates)
-

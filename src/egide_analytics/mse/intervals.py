@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
+from egide_analytics.mse._scipy import stats
 from egide_analytics.mse.table import IntArray
 
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +116,7 @@ def _quantile_type8(ordered: FloatArray, probability: float) -> float:
         return float(ordered[0])
     if position >= size:
         return float(ordered[-1])
-    below = int(math.floor(position))
+    below = math.floor(position)
     fraction = position - below
     low, high = float(ordered[below - 1]), float(ordered[below])
     if fraction == 0 or low == high:

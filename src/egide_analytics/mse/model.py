@@ -21,8 +21,8 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, special, stats
 
+from egide_analytics.mse._scipy import optimize, special, stats
 from egide_analytics.mse.table import IntArray, pattern_bits
 
 Pair = tuple[int, int]
@@ -183,7 +183,9 @@ class LogLinearEngine:
         overlaps = self.overlaps(cells)
         return tuple(pair for pair in pairs if overlaps[self._pair_index[pair]] == 0)
 
-    def _design(self, pairs: tuple[Pair, ...], minus_infinity: tuple[Pair, ...]) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    def _design(
+        self, pairs: tuple[Pair, ...], minus_infinity: tuple[Pair, ...]
+    ) -> tuple[npt.NDArray[np.bool_], FloatArray]:
         kept = np.ones(len(self.bits), dtype=bool)
         for pair in minus_infinity:
             kept &= self.pair_bits[:, self._pair_index[pair]] == 0

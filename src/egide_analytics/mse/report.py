@@ -107,10 +107,14 @@ def to_dict(result: PopulationEstimate) -> dict[str, Any]:
             "parameters": _parameters(result) if fit.ok else None,
         },
         "steps": [
-            {"interaction": list(result.pair_names([step.pair])[0]), "p_value": step.p_value,
-             "overlap": step.overlap, "expected": step.expected}
+            {
+                "interaction": list(result.pair_names([step.pair])[0]),
+                "p_value": step.p_value,
+                "overlap": step.overlap,
+                "expected": step.expected,
+            }
             for step in result.search.steps
-        ],  # fmt: skip
+        ],
         "interval": _interval_dict(result.interval),
         "profile_interval": _interval_dict(result.profile),
         "bootstrap": None,
@@ -238,7 +242,9 @@ def _steps_lines(result: PopulationEstimate) -> list[str]:
 def _interval_line(result: PopulationEstimate, interval: Interval) -> str:
     level = _decimal(interval.level * 100, 0 if (interval.level * 100).is_integer() else 1)
     if interval.kind == "bca" and result.bootstrap is not None:
-        detail = f"bootstrap BCa, {_integer(len(result.bootstrap.replicates))} réplications, graine {result.bootstrap.seed}"
+        detail = (
+            f"bootstrap BCa, {_integer(len(result.bootstrap.replicates))} réplications, graine {result.bootstrap.seed}"
+        )
         return f"Intervalle de confiance à {level} % ({detail}) : {_bound(interval.lower)} – {_bound(interval.upper)}"
     return (f"Intervalle à {level} % du modèle retenu (vraisemblance profilée, sans l'incertitude du choix du "
             f"modèle) : {_bound(interval.lower)} – {_bound(interval.upper)}")  # fmt: skip

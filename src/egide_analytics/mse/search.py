@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy import special
 
+from egide_analytics.mse._scipy import special
 from egide_analytics.mse.model import FitStatus, LogLinearEngine, ModelFit, Pair
 from egide_analytics.mse.table import IntArray
 
@@ -78,7 +78,10 @@ def stepwise(
         p_values = poisson_p_values(overlaps, expected)
         order = sorted(
             (index for index, pair in enumerate(engine.all_pairs) if pair not in fit.pairs),
-            key=lambda index: (round(float(p_values[index]), P_VALUE_DIGITS), _pair_names(engine.all_pairs[index], names)),
+            key=lambda index: (
+                round(float(p_values[index]), P_VALUE_DIGITS),
+                _pair_names(engine.all_pairs[index], names),
+            ),
         )
         chosen = None
         for index in order:
@@ -118,7 +121,9 @@ def criterion_search(
         return _greedy(engine, cells, names, criterion)
     if candidates is None:
         candidates = [
-            pairs for size in range(len(engine.all_pairs) + 1) for pairs in itertools.combinations(engine.all_pairs, size)
+            pairs
+            for size in range(len(engine.all_pairs) + 1)
+            for pairs in itertools.combinations(engine.all_pairs, size)
         ]
     fits, rejected = [], 0
     for pairs in candidates:
@@ -161,7 +166,9 @@ def _greedy(engine: LogLinearEngine, cells: IntArray, names: Sequence[str], crit
         fit = best
 
 
-def _criterion_key(fit: ModelFit, criterion: Criterion, names: Sequence[str]) -> tuple[float, int, list[tuple[str, str]]]:
+def _criterion_key(
+    fit: ModelFit, criterion: Criterion, names: Sequence[str]
+) -> tuple[float, int, list[tuple[str, str]]]:
     return (
         round(criterion_value(fit, criterion), CRITERION_DIGITS),
         len(fit.pairs),

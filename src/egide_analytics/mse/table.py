@@ -68,7 +68,9 @@ class CaptureTable:
     counts: IntArray
 
     @classmethod
-    def from_rows(cls, lists: Sequence[str], patterns: Iterable[Sequence[int]], counts: Iterable[int]) -> "CaptureTable":
+    def from_rows(
+        cls, lists: Sequence[str], patterns: Iterable[Sequence[int]], counts: Iterable[int]
+    ) -> "CaptureTable":
         """Validate rows of 0/1 patterns and their counts; merge repeated patterns."""
         names = tuple(lists)
         problems = _list_name_problems(names)
