@@ -65,6 +65,25 @@ def test_invalid_table_reports_each_problem_in_french_and_exits_1(tmp_path, caps
     assert "ligne 3, colonne « A » : valeur « 2 » : 0 (absent) ou 1 (présent) est attendu." in err
 
 
+def test_unbounded_interval_is_null_in_strict_json(tmp_path, capsys):
+    path = tmp_path / "thin.csv"
+    path.write_text("A,B,count\n1,0,30\n0,1,20\n1,1,1\n", encoding="utf-8")
+    assert main(["estimate-population", str(path), "--bootstrap", "100", "--seed", "3", "--json"]) == 0
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    data = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert data["interval"]["upper"] is None
+    assert "bootstrap_failed" in [warning["code"] for warning in data["warnings"]]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--bootstrap", "-1"), ("--seed", "-4")])
+def test_negative_options_are_refused_in_french(uk_csv, capsys, option, value):
+    assert main(["estimate-population", str(uk_csv), option, value]) == 1
+    assert "attend un" in capsys.readouterr().err
+
+
 def test_the_command_runs_without_django(uk_csv):
     script = (
         "import sys; sys.modules['django'] = None\n"  # any import of Django now fails

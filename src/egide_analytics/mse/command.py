@@ -31,15 +31,18 @@ def run(
     """Estimate the population of the table at `path`, print the report and return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
+    if bootstrap < 0:
+        print("Erreur : --bootstrap attend un nombre de réplications positif ou nul.", file=err)
+        return EXIT_BAD_INPUT
+    if seed is not None and seed < 0:
+        print("Erreur : --seed attend un entier positif ou nul.", file=err)
+        return EXIT_BAD_INPUT
     try:
         table = read_capture_table(path)
     except CaptureTableError as error:
         print(f"Erreur : tableau {path} invalide.", file=err)
         for problem in error.problems:
             print(f"  - {problem}", file=err)
-        return EXIT_BAD_INPUT
-    if bootstrap < 0:
-        print("Erreur : --bootstrap attend un nombre de réplications positif ou nul.", file=err)
         return EXIT_BAD_INPUT
     result = estimate_population(table, method=method, bootstrap=bootstrap, seed=seed)
     if as_json:

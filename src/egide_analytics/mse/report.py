@@ -264,8 +264,9 @@ def _parameters(result: PopulationEstimate) -> dict[str, float]:
 def _interval_dict(interval: Interval | None) -> dict[str, Any] | None:
     if interval is None:
         return None
-    return {"kind": interval.kind, "level": interval.level, "lower": interval.lower,
-            "upper": None if math.isinf(interval.upper) else interval.upper}  # fmt: skip
+    # JSON has no infinity: an unbounded end is null.
+    return {"kind": interval.kind, "level": interval.level, "lower": _number(interval.lower),
+            "upper": _number(interval.upper)}  # fmt: skip
 
 
 def _pair_label(result: PopulationEstimate, pair: Pair) -> str:

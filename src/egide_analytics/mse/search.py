@@ -132,7 +132,10 @@ def criterion_search(
         else:
             rejected += 1
     if not fits:
-        return SearchResult(engine.fit(cells, ()), rejected=rejected)
+        # The simplest model says why nothing fits; if it does fit, it was not a candidate.
+        simplest = engine.fit(cells, ())
+        failed = ModelFit((), FitStatus.NO_ESTIMATE, simplest.observed) if simplest.ok else simplest
+        return SearchResult(failed, rejected=rejected)
     ranking = sorted(fits, key=lambda fit: _criterion_key(fit, criterion, names))
     return SearchResult(ranking[0], ranking=tuple(ranking), rejected=rejected)
 
