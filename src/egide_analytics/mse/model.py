@@ -139,7 +139,10 @@ class LogLinearEngine:
         return status
 
     def fit(self, cells: IntArray, pairs: tuple[Pair, ...], *, checked: bool = False) -> ModelFit:
-        """Fit a model by Poisson maximum likelihood over the observable cells."""
+        """Fit a model by Poisson maximum likelihood over the observable cells.
+
+        `checked`: the caller has already had `check` say OK for these counts.
+        """
         observed = int(cells.sum())
         status = FitStatus.OK if checked else self.check(cells, pairs)
         minus_infinity = self._minus_infinity(cells, pairs)
@@ -158,7 +161,7 @@ class LogLinearEngine:
     def profile_unseen(self, cells: IntArray, fit: ModelFit, level: float) -> tuple[float, float]:
         """Return the profile-likelihood interval of the unseen count for a fitted model.
 
-        The intercept α₀ is fixed on a grid and the other parameters maximised; the interval
+        The intercept α₀ is fixed at trial values and the other parameters maximised; the interval
         is where twice the log-likelihood drop stays below the χ²₁ quantile. The upper end is
         infinite when the likelihood never drops enough (the data cannot bound the count).
         """
