@@ -268,6 +268,13 @@ def run_import(args: argparse.Namespace) -> int:
     return _call(f"import_{args.dataset}", args.file, *options)
 
 
+def run_estimate_population(args: argparse.Namespace) -> int:
+    # Pure numpy and scipy, without Django: it runs offline on a machine without the database.
+    from egide_analytics.mse.command import run
+
+    return run(args.table, method=args.method, bootstrap=args.bootstrap, seed=args.seed, as_json=args.json)
+
+
 def run_migrate(args: argparse.Namespace) -> int:
     return _manage(["migrate", *args.args])
 
@@ -339,6 +346,23 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "--as", dest="acting_as", metavar="EMAIL", help="compte au nom duquel importer (inscrit dans l'audit)"
     )
+
+    estimate = _sub(
+        commands, "estimate-population", run_estimate_population,
+        "Estime la population cachée par systèmes multiples à partir d'un tableau CSV des recoupements entre "
+        "listes (une colonne 0/1 par liste et une colonne count) ; n'utilise pas la base de données.",
+    )  # fmt: skip
+    estimate.add_argument("table", metavar="TABLEAU.csv", help="motifs de présence sur les listes et effectifs")
+    estimate.add_argument(
+        "--method", choices=["stepwise", "aic", "bic"], default="stepwise",
+        help="choix du modèle : pas à pas de Chan, Silverman & Vincent, AIC ou BIC (défaut : %(default)s)",
+    )  # fmt: skip
+    estimate.add_argument(
+        "--bootstrap", type=int, default=0, metavar="N",
+        help="réplications bootstrap pour l'intervalle BCa (0 : intervalle de vraisemblance profilée ; défaut : 0)",
+    )  # fmt: skip
+    estimate.add_argument("--seed", type=int, metavar="S", help="graine du bootstrap, pour reproduire un résultat")
+    estimate.add_argument("--json", action="store_true", help="résultat en JSON plutôt qu'en texte")
 
     migrate = _sub(commands, "migrate", run_migrate, "Applique les migrations de la base de données.")
     migrate.add_argument("args", nargs=argparse.REMAINDER, help="arguments de `manage.py migrate`")
