@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.mse._scipy import stats
+from scipy import stats
 from egide_analytics.mse.table import IntArray
 
 FloatArray = npt.NDArray[np.float64]

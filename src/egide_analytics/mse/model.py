@@ -22,7 +22,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.mse._scipy import optimize, special, stats
+from scipy import optimize, special, stats
 from egide_analytics.mse.table import IntArray, pattern_bits
 
 Pair = tuple[int, int]
@@ -226,7 +226,7 @@ def _mle_exists(design: FloatArray, positive: npt.NDArray[np.bool_]) -> bool:
         bounds=[(None, None)] * width,
         method="highs",
     )
-    return bool(result.status == 0 and result.fun > RECESSION_THRESHOLD)
+    return bool(result.status == 0 and result.fun is not None and result.fun > RECESSION_THRESHOLD)
 
 
 def _start(design: FloatArray, counts: FloatArray) -> FloatArray:

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from egide_analytics.mse._scipy import special
+from scipy import special
 from egide_analytics.mse.model import FitStatus, LogLinearEngine, ModelFit, Pair
 from egide_analytics.mse.table import IntArray
 

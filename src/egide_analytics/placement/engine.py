@@ -35,7 +35,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]  # no stubs
+from scipy.optimize import linear_sum_assignment
 
 from egide_analytics.placement.constraints import IntArray, collector_paused
 from egide_analytics.placement.costs import CostModel, build_cost_model
