@@ -76,6 +76,11 @@ def clear_consent(case: Case, recipient: Organisation, user: Any, override_reaso
     return Clearance(None, reason)
 
 
+def fresh(case: Case) -> Case:
+    """Read the case again: its seal, scope and state decide, not those of an older copy."""
+    return Case.objects.select_related("person__data_key", "organisation", "assigned_to").get(pk=case.pk)
+
+
 def check_recipient(case: Case, recipient: Organisation) -> None:
     if recipient.pk == case.organisation_id:
         raise ReferralRefusedError("Choisissez une autre organisation que celle qui suit le dossier.", "recipient")
@@ -131,6 +136,7 @@ def do_send_referral(
     unless the acting user may override it and writes why: then the sending organisation's
     other supervisors are notified, and the override is audited with its reason.
     """
+    case = fresh(case)
     if not policies.can_send(acting_user, case):
         raise PermissionDenied
     check_case_open_to(acting_user, case)

@@ -33,6 +33,7 @@ from egide.referrals.actions import (
     check_recipient,
     check_services,
     clear_consent,
+    fresh,
 )
 from egide.referrals.models import CaseTransfer
 from egide.referrals.vocabulary import TransferStatus
@@ -76,6 +77,7 @@ def do_propose_transfer(
     override_reason: str = "",
 ) -> CaseTransfer:
     """Propose to hand the case over to `recipient`; the consent gate is the referrals' one."""
+    case = fresh(case)
     if not policies.can_propose_transfer(acting_user, case):
         raise PermissionDenied
     check_case_open_to(acting_user, case)
