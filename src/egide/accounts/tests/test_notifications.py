@@ -51,10 +51,9 @@ def test_notifications_page_badge_and_marking_read(
 
 
 def test_a_notification_rolled_back_sends_no_mail(worker: User, django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):  # noqa: PT012
-        with transaction.atomic():
-            notify([worker], "Jamais", "", "")
-            raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        notify([worker], "Jamais", "", "")
+        raise RuntimeError
     assert mail.outbox == [] and not Notification.objects.exists()
 
 

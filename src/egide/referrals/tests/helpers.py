@@ -16,9 +16,7 @@ from egide.organisations.vocabulary import Service
 from egide.referrals.actions import do_send_referral
 from egide.referrals.models import Referral
 
-IDENTITY = Identity(
-    family_name="Popescu", given_names="Ana-Maria", birth_date=PartialDate(1998, 4), phone="0612345678"
-)
+IDENTITY = Identity(family_name="Popescu", given_names="Ana-Maria", birth_date=PartialDate(1998, 4), phone="0612345678")
 SECRET_VALUES = ("popescu", "ana-maria", "0612345678", "04/1998")
 
 

@@ -41,12 +41,16 @@ def test_the_referral_form_searches_the_directory_and_shows_consent(parties: Par
     page = client.get(f"/dossiers/{parties.case.pk}/orienter/").content.decode()
     # Without a search, the organisations the person consents to are offered.
     assert "Foyer destinataire" in page and "consentement au partage recueilli" in page
-    assert 'name="identity_fields" value="family_name"' in page and "checked" not in page.split("identity_fields")[1][:80]
+    assert (
+        'name="identity_fields" value="family_name"' in page and "checked" not in page.split("identity_fields")[1][:80]
+    )
     found = client.get(f"/dossiers/{parties.case.pk}/orienter/?q=tierce").content.decode()
     assert "Association tierce" in found and "aucun consentement au partage avec cette organisation" in found
     # The override field is for those who may override only.
     assert "override_reason" not in page
-    assert "override_reason" in _client(parties.supervisor).get(f"/dossiers/{parties.case.pk}/orienter/").content.decode()
+    assert (
+        "override_reason" in _client(parties.supervisor).get(f"/dossiers/{parties.case.pk}/orienter/").content.decode()
+    )
 
 
 def test_sending_through_the_form_and_the_refusal_without_consent(parties: Parties) -> None:
@@ -86,7 +90,10 @@ def test_lists_show_state_overdue_flag_and_elapsed_time_without_shared_values(pa
     assert "0612345678" not in received and "Mise à l" not in received
     sent = _client(parties.worker).get("/orientations/?box=sent&overdue=on").content.decode()
     assert f"n° {referral.pk}" in sent and "Foyer destinataire" in sent
-    assert f"n° {referral.pk}" not in _client(parties.worker).get("/orientations/?box=sent&status=accepted").content.decode()
+    assert (
+        f"n° {referral.pk}"
+        not in _client(parties.worker).get("/orientations/?box=sent&status=accepted").content.decode()
+    )
     # A caseworker answers for their organisation and sends for theirs: both boxes; a box they lack is 404.
     assert _client(parties.answerer).get("/orientations/?box=sent").status_code == 200
     assert _client(parties.worker).get("/orientations/?box=autre").status_code == 404
@@ -100,12 +107,15 @@ def test_the_case_page_shows_the_section_with_the_overdue_flag(parties: Parties)
     assert "Orientations et transferts" in page and "en retard" in page
     assert f"/dossiers/{parties.case.pk}/orienter/" in page
     assert f"/dossiers/{parties.case.pk}/transferer/" not in page  # the caseworker does not transfer
-    assert f"/dossiers/{parties.case.pk}/transferer/" in _client(parties.supervisor).get(
-        f"/dossiers/{parties.case.pk}/"
-    ).content.decode()
+    assert (
+        f"/dossiers/{parties.case.pk}/transferer/"
+        in _client(parties.supervisor).get(f"/dossiers/{parties.case.pk}/").content.decode()
+    )
 
 
-def test_the_menu_offers_referrals_to_senders_and_answerers_only(parties: Parties, make_user: Callable[..., User]) -> None:
+def test_the_menu_offers_referrals_to_senders_and_answerers_only(
+    parties: Parties, make_user: Callable[..., User]
+) -> None:
     assert 'href="/orientations/"' in _client(parties.worker).get("/compte/").content.decode()
     admin = make_user("org_admin", parties.sender)
     assert 'href="/orientations/"' not in _client(admin).get("/compte/").content.decode()
@@ -121,7 +131,10 @@ def test_the_api_lists_referrals_without_reason_or_shared_values(parties: Partie
     assert body["count"] == 1
     item = body["items"][0]
     assert (item["id"], item["case_reference"], item["status"], item["overdue"]) == (
-        referral.pk, parties.case.reference, "pending", False
+        referral.pk,
+        parties.case.reference,
+        "pending",
+        False,
     )
     assert item["services"] == ["long_term_shelter"] and item["sender"]["name"] == "Association d'origine"
     text = json.dumps(body)

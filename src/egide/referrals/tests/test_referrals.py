@@ -128,7 +128,11 @@ def test_reading_what_was_shared_is_an_audited_access_without_values(parties: Pa
     consent_to(parties)
     referral = send(parties, shared_fields=["family_name", "given_names", "birth_date"])
     shared = selectors.read_shared(parties.answerer, selectors.access_referral(parties.answerer, referral.pk))
-    assert dict(shared.values) == {"Nom de famille": "Popescu", "Prénom(s)": "Ana-Maria", "Date de naissance": "04/1998"}
+    assert dict(shared.values) == {
+        "Nom de famille": "Popescu",
+        "Prénom(s)": "Ana-Maria",
+        "Date de naissance": "04/1998",
+    }
     access = AuditEvent.objects.get(action="referral.read_shared")
     assert access.kind == AuditKind.ACCESS and access.organisation_id == parties.recipient.pk
     assert not any(value in _trail_text() for value in SECRET_VALUES)
@@ -186,7 +190,7 @@ def test_the_recipient_accepts_and_the_sender_sees_the_outcome_and_the_elapsed_t
     referral = do_answer_referral(Referral.objects.get(pk=referral.pk), True, "", acting_user=parties.answerer)
     assert referral.status == ReferralStatus.ACCEPTED and referral.answered_by == parties.answerer
     assert datetime.timedelta(hours=5) < referral.elapsed < datetime.timedelta(hours=5, minutes=10)
-    assert _notified(parties.worker) == ["Orientation n° %d acceptée par Foyer destinataire" % referral.pk]
+    assert _notified(parties.worker) == [f"Orientation n° {referral.pk} acceptée par Foyer destinataire"]
     event = AuditEvent.objects.get(action="referral.answer")
     assert event.extra["accepted"] is True and 5 * 3600 < event.extra["elapsed_seconds"] < 5 * 3600 + 600
     assert event.organisation_id == parties.recipient.pk
@@ -258,7 +262,9 @@ def test_overdue_referrals_are_flagged_and_notified_once(
     late, on_time = send(parties, urgency="immediate"), send(parties)
     answered = send(parties, urgency="immediate")
     past = timezone.now() - datetime.timedelta(hours=5)
-    Referral.objects.filter(pk__in=[late.pk, answered.pk]).update(sent_at=past, due_at=past + datetime.timedelta(hours=4))
+    Referral.objects.filter(pk__in=[late.pk, answered.pk]).update(
+        sent_at=past, due_at=past + datetime.timedelta(hours=4)
+    )
     do_answer_referral(Referral.objects.get(pk=answered.pk), True, "", acting_user=parties.answerer)
     assert [r.is_overdue for r in Referral.objects.filter(pk__in=[late.pk, on_time.pk]).order_by("pk")] == [True, False]
     overdue = selectors.ListFilters(box="received", overdue=True)

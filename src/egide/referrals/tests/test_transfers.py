@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from egide.accounts.models import Notification, User
-from egide.accounts.roles import Role
 from egide.accounts.teams import do_create_team
 from egide.cases import selectors as case_selectors
 from egide.cases.actions import do_open_case
@@ -103,7 +102,9 @@ def test_accepting_moves_the_case_and_its_person_with_the_history_kept(
     assert case_selectors.identity_of(case.person) == IDENTITY
     # Both trails record it; the proposer is told.
     accepted = AuditEvent.objects.filter(action="case.transfer_accept")
-    assert sorted(accepted.values_list("organisation_id", flat=True)) == sorted([parties.sender.pk, parties.recipient.pk])
+    assert sorted(accepted.values_list("organisation_id", flat=True)) == sorted(
+        [parties.sender.pk, parties.recipient.pk]
+    )
     assert Notification.objects.filter(user=parties.supervisor, title__contains="accepté par Foyer destinataire")
     assert verify_chain().ok
 
