@@ -6,6 +6,7 @@ override of the consent gate is the exception that proves the rule: its written 
 the point of the event, as for breaking the glass.
 """
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -145,26 +146,12 @@ def do_send_referral(
     names = _check_request(urgency, reason, shared_fields)
     clearance = clear_consent(case, recipient, acting_user, override_reason)
     with transaction.atomic(durable=True):
-        referral = _create(case, recipient, chosen, urgency, reason.strip(), names, clearance, acting_user)
-        record_event(
-            "referral.send", actor=acting_user, organisation_id=case.organisation_id, target=referral,
-            extra={"case": case.pk, "reference": case.reference, "recipient": recipient.pk, "services": chosen,
-                   "urgency": urgency, "shared_fields": names,
-                   "consent": clearance.consent.pk if clearance.consent else None,
-                   "consent_override": clearance.overridden},
-        )  # fmt: skip
-        notices.referral_sent(referral)
-        if clearance.overridden:
-            record_event(
-                "referral.consent_override", actor=acting_user, organisation_id=case.organisation_id,
-                target=referral, reason=clearance.override_reason,
-                extra={"case": case.pk, "reference": case.reference, "recipient": recipient.pk},
-            )  # fmt: skip
-            notices.consent_overridden(referral, acting_user)
-    return referral
+        return send_in_transaction(
+            case, recipient, chosen, urgency, reason.strip(), names, clearance, acting_user=acting_user
+        )
 
 
-def _create(
+def send_in_transaction(
     case: Case,
     recipient: Organisation,
     services: list[str],
@@ -172,20 +159,41 @@ def _create(
     reason: str,
     names: list[str],
     clearance: Clearance,
-    user: Any,
+    *,
+    acting_user: Any,
+    sent_at: datetime.datetime | None = None,
 ) -> Referral:
+    """Write a checked referral with its audit events and notifications, inside the caller's transaction.
+
+    For `do_send_referral`, and for loaders that write several at once (the demo).
+    """
+    sent_at = sent_at or timezone.now()
     key = create_data_key()
-    now = timezone.now()
     referral = Referral(
-        case=case, sender_id=case.organisation_id, recipient=recipient, sent_by=user, urgency=urgency,
-        sent_at=now, due_at=referral_due_at(now, urgency), data_key=key, shared_fields=names,
+        case=case, sender_id=case.organisation_id, recipient=recipient, sent_by=acting_user, urgency=urgency,
+        sent_at=sent_at, due_at=referral_due_at(sent_at, urgency), data_key=key, shared_fields=names,
         reason=sharing.seal(key, "reason", reason),
         shared_data=sharing.seal(key, "shared", sharing.snapshot(case, names)),
         consent=clearance.consent, consent_override_reason=clearance.override_reason,
-        consent_overridden_by=user if clearance.overridden else None,
+        consent_overridden_by=acting_user if clearance.overridden else None,
     )  # fmt: skip
     referral.save()
     ReferralService.objects.bulk_create(ReferralService(referral=referral, code=code) for code in services)
+    record_event(
+        "referral.send", actor=acting_user, organisation_id=case.organisation_id, target=referral,
+        extra={"case": case.pk, "reference": case.reference, "recipient": recipient.pk, "services": services,
+               "urgency": urgency, "shared_fields": names,
+               "consent": clearance.consent.pk if clearance.consent else None,
+               "consent_override": clearance.overridden},
+    )  # fmt: skip
+    notices.referral_sent(referral)
+    if clearance.overridden:
+        record_event(
+            "referral.consent_override", actor=acting_user, organisation_id=case.organisation_id,
+            target=referral, reason=clearance.override_reason,
+            extra={"case": case.pk, "reference": case.reference, "recipient": recipient.pk},
+        )  # fmt: skip
+        notices.consent_overridden(referral, acting_user)
     return referral
 
 
@@ -211,24 +219,32 @@ def do_answer_referral(referral: Referral, accepted: bool, reason: str, *, actin
     if not accepted and not reason:
         raise ReferralRefusedError("Indiquez le motif du refus : l'organisation d'origine le lira.", "reason")
     with transaction.atomic(durable=True):
-        referral = _locked(referral)
-        if not referral.is_pending:
-            raise ReferralRefusedError(
-                f"Cette orientation n'attend plus de réponse : elle est {referral.get_status_display()}."
-            )
-        referral.status = ReferralStatus.ACCEPTED if accepted else ReferralStatus.DECLINED
-        referral.answered_at, referral.answered_by, referral.answer_reason = timezone.now(), acting_user, reason
-        if not accepted:
-            _shred(referral)
-        referral.save()
-        # The reason stays out of the trail: free text, it may describe the person.
-        record_event(
-            "referral.answer", actor=acting_user, organisation_id=referral.recipient_id, target=referral,
-            extra={"accepted": accepted, "reference": referral.case.reference, "sender": referral.sender_id,
-                   "elapsed_seconds": int(referral.elapsed.total_seconds()),
-                   "overdue": referral.due_at is not None and referral.answered_at > referral.due_at},
-        )  # fmt: skip
-        notices.referral_answered(referral)
+        return answer_in_transaction(_locked(referral), accepted, reason, acting_user=acting_user)
+
+
+def answer_in_transaction(
+    referral: Referral, accepted: bool, reason: str, *, acting_user: Any, answered_at: datetime.datetime | None = None
+) -> Referral:
+    """Record the answer to a locked referral inside the caller's transaction (the demo's loader too)."""
+    if not referral.is_pending:
+        raise ReferralRefusedError(
+            f"Cette orientation n'attend plus de réponse : elle est {referral.get_status_display()}."
+        )
+    referral.status = ReferralStatus.ACCEPTED if accepted else ReferralStatus.DECLINED
+    referral.answered_at, referral.answered_by, referral.answer_reason = (
+        answered_at or timezone.now(), acting_user, reason,
+    )  # fmt: skip
+    if not accepted:
+        _shred(referral)
+    referral.save()
+    # The reason stays out of the trail: free text, it may describe the person.
+    record_event(
+        "referral.answer", actor=acting_user, organisation_id=referral.recipient_id, target=referral,
+        extra={"accepted": accepted, "reference": referral.case.reference, "sender": referral.sender_id,
+               "elapsed_seconds": int(referral.elapsed.total_seconds()),
+               "overdue": referral.due_at is not None and referral.answered_at > referral.due_at},
+    )  # fmt: skip
+    notices.referral_answered(referral)
     return referral
 
 

@@ -28,6 +28,7 @@ from egide.core.keys import open_data_key
 from egide.organisations.models import Organisation
 from egide.referrals import notices, policies
 from egide.referrals.actions import (
+    Clearance,
     ReferralRefusedError,
     check_case_open_to,
     check_recipient,
@@ -93,26 +94,33 @@ def do_propose_transfer(
     clearance = clear_consent(case, recipient, acting_user, override_reason)
     with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().select_related("person__data_key").get(pk=case.pk)
-        if CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
-            raise ReferralRefusedError(f"Un transfert du dossier {case.reference} attend déjà sa réponse.")
-        transfer = CaseTransfer(
-            case=case, sender_id=case.organisation_id, recipient=recipient, reference=case.reference,
-            services=chosen, proposed_by=acting_user, consent=clearance.consent,
-            consent_override_reason=clearance.override_reason,
-            consent_overridden_by=acting_user if clearance.overridden else None,
-        )  # fmt: skip
-        transfer.reason = seal_reason(case.person, transfer, reason.strip())
-        transfer.save()
-        record_event(
-            "case.transfer_propose", actor=acting_user, organisation_id=case.organisation_id, target=case,
-            reason=clearance.override_reason,
-            extra={"transfer": transfer.pk, "reference": case.reference, "recipient": recipient.pk,
-                   "services": chosen, "consent": clearance.consent.pk if clearance.consent else None,
-                   "consent_override": clearance.overridden},
-        )  # fmt: skip
-        notices.transfer_proposed(transfer)
-        if clearance.overridden:
-            notices.transfer_consent_overridden(transfer, acting_user)
+        return propose_in_transaction(case, recipient, chosen, reason.strip(), clearance, acting_user=acting_user)
+
+
+def propose_in_transaction(
+    case: Case, recipient: Organisation, services: list[str], reason: str, clearance: Clearance, *, acting_user: Any
+) -> CaseTransfer:
+    """Write a checked proposal, its audit event and notifications inside the caller's transaction."""
+    if CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
+        raise ReferralRefusedError(f"Un transfert du dossier {case.reference} attend déjà sa réponse.")
+    transfer = CaseTransfer(
+        case=case, sender_id=case.organisation_id, recipient=recipient, reference=case.reference,
+        services=services, proposed_by=acting_user, consent=clearance.consent,
+        consent_override_reason=clearance.override_reason,
+        consent_overridden_by=acting_user if clearance.overridden else None,
+    )  # fmt: skip
+    transfer.reason = seal_reason(case.person, transfer, reason)
+    transfer.save()
+    record_event(
+        "case.transfer_propose", actor=acting_user, organisation_id=case.organisation_id, target=case,
+        reason=clearance.override_reason,
+        extra={"transfer": transfer.pk, "reference": case.reference, "recipient": recipient.pk,
+               "services": services, "consent": clearance.consent.pk if clearance.consent else None,
+               "consent_override": clearance.overridden},
+    )  # fmt: skip
+    notices.transfer_proposed(transfer)
+    if clearance.overridden:
+        notices.transfer_consent_overridden(transfer, acting_user)
     return transfer
 
 
