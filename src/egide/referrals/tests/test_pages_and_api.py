@@ -86,14 +86,12 @@ def test_lists_show_state_overdue_flag_and_elapsed_time_without_shared_values(pa
     past = timezone.now() - datetime.timedelta(days=4, hours=2)
     Referral.objects.filter(pk=referral.pk).update(sent_at=past, due_at=past + datetime.timedelta(hours=72))
     received = _client(parties.answerer).get("/orientations/?box=received").content.decode()
-    assert f"n° {referral.pk}" in received and "en retard" in received and "4 j 2 h" in received
+    assert f"n°&nbsp;{referral.pk}" in received and "en retard" in received and "4 j 2 h" in received
     assert "0612345678" not in received and "Mise à l" not in received
     sent = _client(parties.worker).get("/orientations/?box=sent&overdue=on").content.decode()
-    assert f"n° {referral.pk}" in sent and "Foyer destinataire" in sent
-    assert (
-        f"n° {referral.pk}"
-        not in _client(parties.worker).get("/orientations/?box=sent&status=accepted").content.decode()
-    )
+    assert f"n°&nbsp;{referral.pk}" in sent and "Foyer destinataire" in sent
+    accepted_only = _client(parties.worker).get("/orientations/?box=sent&status=accepted").content.decode()
+    assert f"n°&nbsp;{referral.pk}" not in accepted_only and "Aucune orientation." in accepted_only
     # A caseworker answers for their organisation and sends for theirs: both boxes; a box they lack is 404.
     assert _client(parties.answerer).get("/orientations/?box=sent").status_code == 200
     assert _client(parties.worker).get("/orientations/?box=autre").status_code == 404
