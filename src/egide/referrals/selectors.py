@@ -81,7 +81,9 @@ class Shared:
 
 def read_shared(user: Any, referral: Referral) -> Shared:
     """Decrypt the reason and the shared values, and record the access (never the values)."""
-    if referral.data_key is None or referral.data_key.destroyed_at is not None:
+    if referral.data_key is None:
+        return Shared("", [], erased=False)  # written without the sending action: nothing was shared
+    if referral.data_key.destroyed_at is not None:
         return Shared("", [], erased=True)
     try:
         reason = sharing.unseal(referral.data_key, "reason", bytes(referral.reason))
