@@ -300,7 +300,7 @@ def revoke_on_consent_withdrawal(consent: Consent, acting_user: Any) -> None:
         notices.referral_revoked(referral)
 
 
-def notify_overdue(now: Any = None) -> dict[str, Any]:
+def notify_overdue(now: datetime.datetime | None = None) -> dict[str, Any]:
     """Tell both sides of each referral gone past its due time, once; run inside a transaction."""
     now = now or timezone.now()
     late = (
