@@ -26,6 +26,7 @@ from egide.accounts.roles import Role
 from egide.accounts.teams import do_create_team, do_set_membership_team
 from egide.api import api
 from egide.cases.actions import do_open_case
+from egide.cases.consent import do_record_consent
 from egide.cases.identity import Identity, PartialDate
 from egide.cases.models import Case
 from egide.cases.sealing import do_seal_case
@@ -36,6 +37,8 @@ from egide.identification.actions import ScreeningData, do_create_screening, do_
 from egide.identification.models import Indicator, IndicatorList
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
+from egide.referrals.actions import do_send_referral
+from egide.referrals.transfers import do_propose_transfer
 from egide.support import actions as support_actions
 
 ANONYMOUS = "anonymous"
@@ -106,6 +109,41 @@ def case_rule(
 
 SUPERVISOR = (Role.CASE_SUPERVISOR,)
 TEAM_MANAGERS = (Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
+ANSWERERS = (*SCREENERS, Role.ACSE_COORDINATOR)
+REFERRERS = ANSWERERS
+
+
+def referral_rule(
+    c: Caller, *, sender: tuple[int, int], recipient: tuple[int, int], roles: tuple[Role, ...] = REFERRERS
+) -> tuple[int, int]:
+    """Statuses on the referral from `own` to `other`: `own`'s members follow it, `other`'s answer it.
+
+    The Ac.Sé coordinator answers for their own organisation only, and follows no case: on
+    the sending side they find nothing (a method the route refuses is still refused first).
+    """
+    if c.role is None:
+        return 302, 302
+    if c.role not in roles:
+        return 403, 403
+    if c.own and c.role == Role.ACSE_COORDINATOR:
+        get, post = (status if status == 405 else 404 for status in sender)
+        return get, post
+    return sender if c.own else recipient
+
+
+def api_rule(allowed: tuple[Role, ...], own: int, other: int) -> Rule:
+    """Statuses of an API operation: 401 anonymous, 403 without the capability, else by membership."""
+
+    def rule(c: Caller) -> tuple[int, int]:
+        if c.role is None:
+            return 401, 401
+        if c.role not in allowed:
+            return 403, 403
+        status = own if c.own else other
+        return status, status
+
+    return rule
+
 
 # A POST without data: forms answer 200 with their errors and must write nothing.
 EXPECTED: dict[str, Rule] = {
@@ -196,6 +234,18 @@ EXPECTED: dict[str, Rule] = {
     "accounts:team_rename": lambda c: screening_rule(c, own=(405, 200), other=(405, 404), roles=TEAM_MANAGERS),
     "accounts:team_delete": lambda c: screening_rule(c, own=(405, 200), other=(405, 404), roles=TEAM_MANAGERS),
     "accounts:membership_team": lambda c: screening_rule(c, own=(405, 302), other=(405, 404), roles=TEAM_MANAGERS),
+    # Notifications: every logged-in user has their own; an empty POST marks nothing and goes back to the list.
+    "accounts:notifications": login_then(ANY_ROLE, post=302),
+    # Referrals: the referral and the transfer go from the case of `own` to `other`, so both sides see them.
+    "referrals:referral_list": login_then(has_role(*REFERRERS), post=405),
+    "referrals:referral_detail": lambda c: referral_rule(c, sender=(200, 405), recipient=(200, 405)),
+    "referrals:referral_answer": lambda c: referral_rule(c, sender=(405, 404), recipient=(405, 302), roles=ANSWERERS),
+    "referrals:referral_withdraw": lambda c: referral_rule(c, sender=(405, 302), recipient=(405, 404), roles=SCREENERS),
+    "referrals:referral_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404)),
+    "referrals:transfer_list": login_then(has_role(*SUPERVISOR), post=405),
+    "referrals:transfer_detail": lambda c: screening_rule(c, own=(200, 405), other=(200, 405), roles=SUPERVISOR),
+    "referrals:transfer_answer": lambda c: screening_rule(c, own=(405, 404), other=(405, 302), roles=SUPERVISOR),
+    "referrals:transfer_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -207,6 +257,9 @@ API_EXPECTED: dict[str, Rule] = {
     "GET /geo/departements": everyone(),
     "GET /geo/departements/list": everyone(),
     "GET /geo/communes": everyone(),
+    "GET /referrals/": api_rule(REFERRERS, 200, 200),
+    # An empty answer: the sending side finds no referral to answer, the recipient is told what is missing.
+    "POST /referrals/{referral_id}/answer": api_rule(ANSWERERS, 404, 422),
 }
 # Side effects that are the point of the route, not a leak: sessions, login bookkeeping.
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -252,6 +305,7 @@ class World:
     case_id: int = 0
     support: dict[str, int] = field(default_factory=dict)
     teams: dict[str, int] = field(default_factory=dict)
+    referrals: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -280,6 +334,7 @@ def world(db: Any) -> World:
     world = World(own, other, users, token.pk, _screening(own, users), _case(own, users))
     world.support = _support(world)
     world.teams = _teams(world)
+    world.referrals = _referrals(world)
     return world
 
 
@@ -330,9 +385,26 @@ def _teams(world: World) -> dict[str, int]:
     return {"team_id": team.pk, "membership_id": caseworker.pk}
 
 
+def _referrals(world: World) -> dict[str, int]:
+    """A pending referral and a pending transfer of the case of `own` to `other`, with the person's consent."""
+    caseworker = world.users[str(Caller(Role.CASEWORKER, True))]
+    supervisor = world.users[str(Caller(Role.CASE_SUPERVISOR, True))]
+    case = Case.objects.get(pk=world.case_id)
+    do_record_consent(case, "share_with_organisation", True, "fr", False, world.other, acting_user=caseworker)
+    referral = do_send_referral(
+        case, world.other, services=[Service.LONG_TERM_SHELTER], urgency="normal", reason="Mise à l'abri.",
+        shared_fields=["sex"], acting_user=caseworker,
+    )  # fmt: skip
+    transfer = do_propose_transfer(
+        case, world.other, reason="Déménagement.", services=[Service.SOCIAL_SUPPORT], acting_user=supervisor
+    )
+    return {"referral_id": referral.pk, "transfer_id": transfer.pk}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
-              "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams}  # fmt: skip
+              "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
+              **world.referrals}  # fmt: skip
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))
@@ -361,14 +433,22 @@ def _client(caller: Caller, world: World) -> Client:
     return client if caller.role is None else log_in(client, world.users[str(caller)])
 
 
-def _check(name: str, url: str, rule: Rule, world: World, methods: tuple[str, ...]) -> list[str]:
+def _check(
+    name: str, url: str, rule: Rule, world: World, methods: tuple[str, ...], *, json_body: bool = False
+) -> list[str]:
+    """Call the route; the API's POSTs send an empty JSON object, as a script would."""
     failures = []
     for caller in CALLERS:
         expected = dict(zip(("GET", "POST"), rule(caller), strict=True))
         for method in methods:
             client = _client(caller, world)
             before = _snapshot()
-            response = client.get(url) if method == "GET" else client.post(url, {})
+            if method == "GET":
+                response = client.get(url)
+            elif json_body:
+                response = client.post(url, {}, content_type="application/json")
+            else:
+                response = client.post(url, {})
             if response.status_code != expected[method]:
                 failures.append(f"{method} {url} as {caller}: {response.status_code}, expected {expected[method]}")
             if _snapshot() != before:
@@ -391,7 +471,7 @@ def test_api_operation(operation: str, world: World) -> None:
     url = "/api/v1" + _concrete(path, world)
     if path == "/geo/communes":
         url += "?q=paris"
-    assert _check(operation, url, API_EXPECTED[operation], world, (method,)) == []
+    assert _check(operation, url, API_EXPECTED[operation], world, (method,), json_body=True) == []
 
 
 def _sealed_rule(page: str) -> Rule:

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egide.core.context_processors.egide",
+                "egide.accounts.context_processors.notifications",
             ],
         },
     },
@@ -194,6 +195,12 @@ EGIDE_DEMO = os.environ.get("EGIDE_DEMO", "0") == "1"
 # AFIS (aide financière à l'insertion sociale et professionnelle, décret 2017-542): monthly
 # amount for a single person, about 330 € — to verify against the decree in force.
 EGIDE_AFIS_MONTHLY_AMOUNT = Decimal(os.environ.get("EGIDE_AFIS_MONTHLY_AMOUNT", "330"))
+# Hours within which the recipient of a referral answers, by urgency (see core.legal_delays).
+EGIDE_REFERRAL_RESPONSE_HOURS = {
+    "normal": int(os.environ.get("EGIDE_REFERRAL_RESPONSE_HOURS_NORMAL", "72")),
+    "urgent": int(os.environ.get("EGIDE_REFERRAL_RESPONSE_HOURS_URGENT", "24")),
+    "immediate": int(os.environ.get("EGIDE_REFERRAL_RESPONSE_HOURS_IMMEDIATE", "4")),
+}
 # Closed case files are anonymised this many years after the person's last case closed.
 EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
 

@@ -204,6 +204,14 @@ def _prepare_demo() -> int:
               f"d'accompagnement, {support.tasks} tâches ({support.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargés : rien à faire.")
+    from egide.referrals.demo import load_demo_referrals
+
+    print("==> Orientations entre associations, transfert de dossier et notifications…", flush=True)
+    referrals = load_demo_referrals()
+    if referrals.created:
+        print(f"    {referrals.referrals} orientations, {referrals.transfers} proposition de transfert.")
+    else:
+        print("    Déjà chargés : rien à faire.")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()

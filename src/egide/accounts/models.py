@@ -158,3 +158,33 @@ class ApiToken(BaseModel):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Notification(models.Model):
+    """A message to one user in the application, also sent by e-mail.
+
+    Never a name or any personal value of a victim: case references, organisation names
+    and what happened, nothing more (the e-mail leaves the application in clear).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("lien"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header's badge counts a user's unread notifications on every page.
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification n° {self.pk}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egide.accounts import team_views, views
+from egide.accounts import notification_views, team_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("equipes/<int:team_id>/renommer/", team_views.team_rename, name="team_rename"),
     path("equipes/<int:team_id>/supprimer/", team_views.team_delete, name="team_delete"),
     path("equipes/membres/<int:membership_id>/", team_views.membership_team, name="membership_team"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
 ]

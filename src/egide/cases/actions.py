@@ -59,7 +59,7 @@ def name_index_rows(person: Person, identity: Identity) -> list[PersonNameIndex]
     return [PersonNameIndex(person=person, token=t) for t in sorted(name_indexes(identity, person.organisation_id))]
 
 
-def _next_reference(organisation: Organisation, year: int) -> str:
+def next_reference(organisation: Organisation, year: int) -> str:
     """Return the next « AAAA-NNNN » of the organisation; the caller holds its row lock."""
     prefix = f"{year}-"
     used = Case.objects.filter(organisation=organisation, reference__startswith=prefix).values_list(
@@ -125,7 +125,7 @@ def open_case(
     _index_names(person, identity)
     PersonNationality.objects.bulk_create(PersonNationality(person=person, code=c) for c in sorted(set(nationalities)))
     case = Case.objects.create(
-        organisation=organisation, person=person, reference=_next_reference(organisation, opened_on.year),
+        organisation=organisation, person=person, reference=next_reference(organisation, opened_on.year),
         opened_on=opened_on, assigned_to=acting_user, created_by=acting_user,
         team_id=_only_team(acting_user, organisation.pk),
         age_status=age_status or minors.age_status_from_birth(identity.birth_date, opened_on),

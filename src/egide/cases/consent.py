@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from egide.cases import policies
+from egide.cases.consent_hooks import run_consent_withdrawal_hooks
 from egide.cases.models import Case, Consent, ConsentText
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import record_event
@@ -46,6 +47,13 @@ def has_consent(
     The latest consent recorded by then decides: a later refusal overrides an earlier
     agreement, and a withdrawal counts from its own date onwards.
     """
+    return consent_in_force(case, purpose, recipient, on) is not None
+
+
+def consent_in_force(
+    case: Case, purpose: str, recipient: Organisation | None = None, on: datetime.date | None = None
+) -> Consent | None:
+    """Return the consent that makes `has_consent` true on the day `on`, or None when there is none."""
     on = on or timezone.localdate()
     latest = (
         Consent.objects.filter(case=case, purpose=purpose, recipient=recipient, recorded_on__lte=on)
@@ -53,8 +61,8 @@ def has_consent(
         .first()
     )
     if latest is None or not latest.given:
-        return False
-    return latest.withdrawn_on is None or latest.withdrawn_on > on
+        return None
+    return latest if latest.withdrawn_on is None or latest.withdrawn_on > on else None
 
 
 def _check(purpose: str, recipient: Organisation | None, language: str, recorded_on: datetime.date) -> None:
@@ -121,4 +129,6 @@ def do_withdraw_consent(consent: Consent, reason: str, *, acting_user: Any) -> C
             extra={"consent": consent.pk, "purpose": consent.purpose,
                    "recipient": consent.recipient_id},
         )  # fmt: skip
+        # What was shared on the strength of this consent is revoked with it (referrals…).
+        run_consent_withdrawal_hooks(consent, acting_user)
     return consent

@@ -7,6 +7,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 def add_months(start: datetime.date, months: int) -> datetime.date:
     """Add calendar months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb).
@@ -103,3 +105,37 @@ TASK_REMINDER_LEAD = Delay(
     source="Règle d'Égide : rappel une semaine avant l'échéance, puis chaque semaine de retard",
     days=7,
 )
+
+
+# --- Answers to referrals between organisations (Égide's own rule, set per instance) -------
+
+
+@dataclass(frozen=True)
+class HoursDelay:
+    """A delay counted in clock hours, whose length a setting gives (a default when it is unset)."""
+
+    name: str
+    source: str
+    setting: str
+    key: str
+    default_hours: int
+
+    def hours(self) -> int:
+        configured: dict[str, int] = getattr(settings, self.setting, {})
+        return int(configured.get(self.key, self.default_hours))
+
+    def end(self, start: datetime.datetime) -> datetime.datetime:
+        return start + datetime.timedelta(hours=self.hours())
+
+
+REFERRAL_RESPONSE_SETTING = "EGIDE_REFERRAL_RESPONSE_HOURS"
+REFERRAL_RESPONSE: dict[str, HoursDelay] = {
+    urgency: HoursDelay(
+        name=f"Délai de réponse à une orientation {label}",
+        source=f"paramètre {REFERRAL_RESPONSE_SETTING} (« {urgency} », {hours} h par défaut)",
+        setting=REFERRAL_RESPONSE_SETTING,
+        key=urgency,
+        default_hours=hours,
+    )
+    for urgency, label, hours in (("normal", "normale", 72), ("urgent", "urgente", 24), ("immediate", "immédiate", 4))
+}

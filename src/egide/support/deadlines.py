@@ -139,3 +139,12 @@ def reminder_date(due_on: datetime.date, today: datetime.date) -> datetime.date 
         return first
     step = lead.days
     return due_on + datetime.timedelta(days=step * ((today - due_on).days // step))
+
+
+def referral_due_at(sent_at: datetime.datetime, urgency: str) -> datetime.datetime:
+    """Return when the answer to a referral sent at `sent_at` with this urgency is due.
+
+    Counted in clock hours (nights and week-ends included): an urgent referral does not wait
+    for Monday. The lengths are the setting EGIDE_REFERRAL_RESPONSE_HOURS.
+    """
+    return delays.REFERRAL_RESPONSE[urgency].end(sent_at)

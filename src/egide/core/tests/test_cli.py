@@ -143,6 +143,7 @@ def test_demo_without_server_builds_a_fresh_database_and_prints_one_login_per_ro
     assert "organisations fictives créées" in first.stdout
     assert "3000 victimes" in first.stdout and "dans 60 associations" in first.stdout
     assert "démarches" in first.stdout and "parcours de sortie" in first.stdout and "tâches" in first.stdout
+    assert "5 orientations, 1 proposition de transfert" in first.stdout
 
     again = _egide(tmp_path, "demo", "--no-server")
     assert again.returncode == 0, again.stderr

@@ -257,7 +257,9 @@ def test_closed_cases_and_done_tasks_get_no_reminder(case: Case, worker: User) -
 def test_scheduler_enqueues_each_daily_job_once_per_date(case: Case, worker: User) -> None:
     _reflection(case, worker, D(2025, 3, 3))
     enqueued: dict[str, datetime.date] = {}
-    assert enqueue_due_jobs(D(2025, 4, 2), enqueued) == ["cases.coming_of_age", "cases.retention", "support.reminders"]
+    assert enqueue_due_jobs(D(2025, 4, 2), enqueued) == [
+        "cases.coming_of_age", "cases.retention", "referrals.overdue", "support.reminders"
+    ]  # fmt: skip
     assert enqueue_due_jobs(D(2025, 4, 2), enqueued) == []
     # A restarted worker finds the day already done.
     assert enqueue_due_jobs(D(2025, 4, 2), {}) == []
