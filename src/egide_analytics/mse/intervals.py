@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
 from scipy import stats
+
 from egide_analytics.mse.table import IntArray
 
 FloatArray = npt.NDArray[np.float64]

@@ -21,8 +21,8 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-
 from scipy import optimize, special, stats
+
 from egide_analytics.mse.table import IntArray, pattern_bits
 
 Pair = tuple[int, int]

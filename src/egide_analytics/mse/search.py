@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-
 from scipy import special
+
 from egide_analytics.mse.model import FitStatus, LogLinearEngine, ModelFit, Pair
 from egide_analytics.mse.table import IntArray
 
