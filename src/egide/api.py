@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from egide.core.api import Problem, problem_response, require_declared_policies
 from egide.core.geo.api import router as geo_router
 from egide.organisations.api import router as organisations_router
+from egide.referrals.acse.api import router as acse_router
 
 api = NinjaAPI(
     title="Égide API",
@@ -82,4 +83,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/organisations", organisations_router, tags=["organisations"])
 api.add_router("/geo", geo_router, tags=["géographie"])
+api.add_router("/acse", acse_router, tags=["Ac.Sé"])
 require_declared_policies(api)
