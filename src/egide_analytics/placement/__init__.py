@@ -1,5 +1,7 @@
 """Ac.Sé secure placement: assign pending requests to partner shelters far from danger."""
 
+from egide_analytics.placement.engine import propose
+from egide_analytics.placement.geo import haversine_km
 from egide_analytics.placement.problem import (
     AvoidArea,
     Exclusion,
@@ -26,4 +28,6 @@ __all__ = [
     "RequestResult",
     "Shelter",
     "Weights",
+    "haversine_km",
+    "propose",
 ]

@@ -114,10 +114,14 @@ class RequestResult:
     cost: float | None
     alternatives: tuple[Option, ...]  # eligible shelters, cheapest first
     exclusions: tuple[Exclusion, ...]
+    nearest_avoid_km: float | None = None  # from the chosen shelter; None when unplaced or nothing to avoid
 
 
 @dataclass(frozen=True)
 class Proposal:
     results: Mapping[int, RequestResult]
-    total_cost: float
-    placed: int
+    total_cost: float  # sum of the chosen placements' costs
+    placed: int  # the most requests that can be placed at once
+    # What the engine minimises once `placed` is maximal: total_cost + per_waiting_day × the
+    # days waited by the requests left unplaced.
+    objective: float = 0.0
