@@ -26,12 +26,12 @@ from egide.referrals.acse.rules import AcseRefusedError, not_before, not_future,
 from egide.referrals.acse.sealed import (
     AvoidPlace,
     ShelterLocation,
+    open_location,
     open_note,
     open_places,
-    open_location,
+    seal_location,
     seal_note,
     seal_places,
-    seal_location,
 )
 from egide.referrals.acse.vocabulary import (
     AvoidKind,
@@ -178,7 +178,6 @@ class RequestData:
             "avoid_same_departement": self.avoid_same_departement, "avoid_same_region": self.avoid_same_region,
             "preferred_regions": sorted(set(self.preferred_regions)), "consent_on": self.consent_on,
         }  # fmt: skip
-
 
 
 def _check_places(places: Sequence[AvoidPlace]) -> None:

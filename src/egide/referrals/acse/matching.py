@@ -10,7 +10,6 @@ needs, the distance from the shelter to the nearest active organisation of the d
 that offers it (the shelter's own organisation included).
 """
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,23 +31,10 @@ from egide_analytics.placement import (
     Proposal,
     Request,
     RequestResult,
+    haversine_km,
     propose,
 )
 from egide_analytics.placement import Shelter as EngineShelter
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(a: LatLon, b: LatLon) -> float:
-    """Great-circle distance in kilometres.
-
-    >>> round(haversine_km((43.2965, 5.3698), (48.8566, 2.3522)))
-    661
-    """
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
 
 # --- Places ------------------------------------------------------------------------------------
 
@@ -162,13 +148,10 @@ def service_distances(points: dict[int, LatLon], services: Iterable[str]) -> dic
     """Distance from each point to the nearest active organisation offering each service."""
     found: dict[int, dict[str, float]] = {key: {} for key in points}
     for code in sorted(set(services)):
-        providers = [
-            (lat, lon)
-            for lat, lon in OrganisationService.objects.filter(
-                code=code, organisation__is_active=True, organisation__latitude__isnull=False,
-                organisation__longitude__isnull=False,
-            ).values_list("organisation__latitude", "organisation__longitude")
-        ]  # fmt: skip
+        rows = OrganisationService.objects.filter(code=code, organisation__is_active=True).values_list(
+            "organisation__latitude", "organisation__longitude"
+        )
+        providers = [(lat, lon) for lat, lon in rows if lat is not None and lon is not None]
         for key, point in points.items():
             if providers:
                 found[key][code] = min(haversine_km(point, p) for p in providers)
@@ -333,9 +316,10 @@ def describe(instance: Instance, proposal: Proposal) -> list[RequestProposal]:
     for case in instance.requests:
         result = proposal.results[case.request.pk]
         alternatives = tuple(_choice(o, shelters) for o in result.alternatives if o.shelter_id in shelters)
-        proposed = next((a for a in alternatives if a.shelter.shelter.pk == result.shelter_id), None)
-        others = tuple(a for a in alternatives if a is not proposed)
-        described.append(RequestProposal(case, proposed, others, _excluded(result, case, shelters)))
+        proposed = None
+        if result.shelter_id is not None and result.shelter_id in shelters:
+            proposed = Choice(shelters[result.shelter_id], result.cost or 0.0, result.nearest_avoid_km)
+        described.append(RequestProposal(case, proposed, alternatives, _excluded(result, case, shelters)))
     return described
 
 
@@ -344,11 +328,9 @@ def unlocated(instance: Instance) -> list[ShelterCase]:
     return [c for c in instance.shelters if c.place is None]
 
 
-def propose_for(requests: Sequence[PlacementRequest], shelters: Sequence[Shelter], today: Any) -> list[RequestProposal]:
-    """Run the engine on these requests and shelters and explain every result."""
-    instance = build_instance(requests, shelters, today)
-    proposal = propose(list(instance.engine_requests), list(instance.engine_shelters))
-    return describe(instance, proposal)
+def proposals_for(instance: Instance) -> list[RequestProposal]:
+    """Run the engine on the whole instance at once and explain every result."""
+    return describe(instance, propose(instance.engine_requests, instance.engine_shelters))
 
 
 def refusals(request: PlacementRequest, shelter: Shelter, today: Any) -> list[str]:
@@ -359,7 +341,7 @@ def refusals(request: PlacementRequest, shelter: Shelter, today: Any) -> list[st
         return ["la commune du centre est inconnue : impossible de vérifier les distances"]
     proposal = propose(list(instance.engine_requests), list(instance.engine_shelters))
     result = proposal.results[request.pk]
-    if any(o.shelter_id == shelter.pk for o in result.alternatives):
+    if result.shelter_id == shelter.pk or any(o.shelter_id == shelter.pk for o in result.alternatives):
         return []
     shelters = {c.shelter.pk: c for c in instance.shelters}
     texts = [t for e in _excluded(result, case, shelters) for t in e.reasons]

@@ -90,8 +90,13 @@ def places_of(user: Any, request: PlacementRequest) -> tuple[AvoidPlace, ...]:
     if not policies.can_coordinate(user, request):
         raise Http404("Demande introuvable")
     with transaction.atomic():
-        record_event("acse.request_places_read", actor=user, organisation_id=request.coordination_id,
-                     target=request, kind=AuditKind.ACCESS)
+        record_event(
+            "acse.request_places_read",
+            actor=user,
+            organisation_id=request.coordination_id,
+            target=request,
+            kind=AuditKind.ACCESS,
+        )
     return open_places(request.data_key, request.uid, bytes(request.places))
 
 
@@ -142,7 +147,8 @@ def current_placement(request: PlacementRequest) -> Placement | None:
     """The live placement of a request, or its last one."""
     placements = list(request.placements.all())
     live = [p for p in placements if p.step in LIVE_STEPS or p.step == Step.ENDED]
-    return (live or placements or [None])[0]
+    found = live or placements
+    return found[0] if found else None
 
 
 # --- Placements (host and coordinator) -----------------------------------------------------------

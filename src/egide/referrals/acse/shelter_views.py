@@ -107,7 +107,8 @@ def shelter_detail(request: HttpRequest, shelter_id: int) -> HttpResponse:
         policies.is_coordinator(request.user)) else list(shelter.placements.select_related("request"))  # fmt: skip
     return render(request, "acse/shelter_detail.html", {
         "shelter": shelter, "commune": commune, "address": address, "placements": placements,
-        "languages": [language_name(c) for c in shelter.languages], "coordinator": policies.is_coordinator(request.user),
+        "languages": [language_name(c) for c in shelter.languages],
+        "coordinator": policies.is_coordinator(request.user),
     })  # fmt: skip
 
 

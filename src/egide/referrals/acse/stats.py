@@ -49,7 +49,11 @@ def _stays() -> list[_Stay]:
     rows = Placement.objects.filter(arrival_on__isnull=False).values_list(
         "shelter__organisation__name", "request__requested_on", "arrival_on", "ended_on"
     )
-    return [_Stay(*row) for row in rows]
+    return [
+        _Stay(name, requested_on, arrival_on, ended_on)
+        for name, requested_on, arrival_on, ended_on in rows
+        if arrival_on
+    ]
 
 
 def _round(value: float | None) -> float | None:

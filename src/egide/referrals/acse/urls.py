@@ -25,8 +25,9 @@ urlpatterns = [
     path("acse/centres/<int:shelter_id>/", shelter_views.shelter_detail, name="shelter_detail"),
     path("acse/centres/<int:shelter_id>/modifier/", shelter_views.shelter_edit, name="shelter_edit"),
     path("acse/hebergements/", shelter_views.host_home, name="host_home"),
-    path("acse/hebergements/<int:shelter_id>/disponibilite/", shelter_views.host_availability,
-         name="host_availability"),  # fmt: skip
+    path(
+        "acse/hebergements/<int:shelter_id>/disponibilite/", shelter_views.host_availability, name="host_availability"
+    ),
     path("acse/hebergements/accueils/<int:placement_id>/", shelter_views.host_placement, name="host_placement"),
     path("acse/statistiques/", stats_views.statistics, name="statistics"),
     path("acse/statistiques.csv", stats_views.statistics_csv, name="statistics_csv"),

@@ -162,7 +162,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     places = [(p, gazetteer.place(p)) for p in avoid]
     placements = list(placement_request.placements.all())
     return render(request, "acse/request_detail.html", {
-        "req": placement_request, "needs_note": selectors.needs_note_of(placement_request), "places": places, "placements": placements,
+        "req": placement_request, "needs_note": selectors.needs_note_of(placement_request), "places": places,
+        "placements": placements,
         "current": selectors.current_placement(placement_request), "live_steps": sorted(LIVE_STEPS),
         "service_labels": [str(Service(c).label) for c in placement_request.needed_services if c in Service.values],
         "region_names": list(Region.objects.filter(pk__in=placement_request.preferred_regions)
@@ -192,7 +193,7 @@ def request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _record_proposal_reads(request: HttpRequest, requests: list[PlacementRequest], shelters: list[Shelter]) -> None:
     with transaction.atomic():
-        record_event("acse.proposals_read", actor=request.user, kind=AuditKind.ACCESS,  # type: ignore[arg-type]
+        record_event("acse.proposals_read", actor=request.user, kind=AuditKind.ACCESS,
                      extra={"requests": [r.pk for r in requests], "shelters": [s.pk for s in shelters]})  # fmt: skip
 
 
@@ -207,8 +208,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
     if pending and shelters:
         _record_proposal_reads(request, pending, shelters)
         instance = matching.build_instance(pending, shelters, timezone.localdate())
-        described = matching.describe(instance, matching.propose(list(instance.engine_requests),
-                                                                 list(instance.engine_shelters)))  # fmt: skip
+        described = matching.proposals_for(instance)
         unlocated = matching.unlocated(instance)
     return render(request, "acse/proposals.html", {
         "described": described, "unlocated": unlocated, "shelters": len(shelters), "today": timezone.localdate(),
@@ -331,7 +331,8 @@ def _end(placement: Placement, data: dict[str, Any], user: Any) -> object:
 @require_http_methods(["GET", "POST"])
 def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.access_placement_to_coordinate(request.user, placement_id)
-    return _step(request, placement, EndForm, "Fin de l'accueil et réorientation", _end, "Fin de l'accueil enregistrée.")
+    title = "Fin de l'accueil et réorientation"
+    return _step(request, placement, EndForm, title, _end, "Fin de l'accueil enregistrée.")
 
 
 @route_policy(COORDINATE)

@@ -8,7 +8,7 @@ before the agreement, no arrival before the travel, nothing recorded as done in 
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,7 @@ def _record(action: str, placement: Placement, actor: Any, **extra: Any) -> None
                         **extra})  # fmt: skip
 
 
-def _locked(placement: Placement, steps: frozenset[str] | set[str], message: str) -> Placement:
+def _locked(placement: Placement, steps: Collection[str], message: str) -> Placement:
     """Re-read the placement under lock and check that it is at one of `steps`."""
     locked = Placement.objects.select_for_update().select_related("request", "shelter").get(pk=placement.pk)
     if locked.step not in steps:
