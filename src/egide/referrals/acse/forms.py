@@ -172,12 +172,13 @@ class RequestForm(forms.Form):
 
 class AvoidForm(forms.Form):
     kind = _select("Nature", [("", "—"), *AvoidKind.choices], required=False)
-    scope = _select("Étendue", AvoidScope.choices)
+    scope = _select("Étendue", AvoidScope.choices, required=False)
     place = forms.CharField(label="Commune ou département", required=False, max_length=100,
                             widget=forms.TextInput(attrs={"class": "fr-input"}))  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        data["scope"] = data.get("scope") or AvoidScope.COMMUNE
         if not data.get("place", "").strip():
             return data
         if not data.get("kind"):
