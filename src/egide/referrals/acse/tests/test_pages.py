@@ -133,7 +133,8 @@ def test_a_host_sees_only_its_placements_and_never_identity_nor_places(w: AcseWo
         assert secret not in unreferenced
     client = login(other_host)
     assert client.get(reverse("acse:host_placement", args=[placement.pk])).status_code == 404
-    assert client.post(reverse("acse:placement_agree", args=[placement.pk]), {"on": TODAY.isoformat()}).status_code == 404
+    agree = reverse("acse:placement_agree", args=[placement.pk])
+    assert client.post(agree, {"on": TODAY.isoformat()}).status_code == 404
     home = client.get(reverse("acse:host_home")).content.decode()
     assert "Le Phare" in home and "Brest" in home and placement.reference not in home
     assert client.get(reverse("acse:shelter_detail", args=[w.shelters["rennes"].pk])).status_code == 404
