@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from egide.accounts.roles import Cap
 from egide.core.access import capability
@@ -62,13 +62,31 @@ def statistics(request: HttpRequest, year: int | None = None) -> StatisticsOut:
     )
 
 
+# The body is read after the policy and the shelter's check, so that an anonymous caller or a
+# stranger learns nothing from the validation of what they sent.
+_AVAILABILITY_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": AvailabilityIn.model_json_schema()}},
+}
+
+
+def _availability(request: HttpRequest) -> AvailabilityIn:
+    try:
+        return AvailabilityIn.model_validate_json(request.body or b"{}")
+    except ValidationError as error:
+        errors = [{"champ": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        raise Problem(422, "Paramètres invalides", "Envoyez {\"free_places\": n} en JSON.", errors=errors) from error
+
+
 @router.post("/shelters/{shelter_id}/availability", response=AvailabilityOut,
-             summary="Mettre à jour les places libres d'un centre (centre d'accueil)")  # fmt: skip
+             summary="Mettre à jour les places libres d'un centre (centre d'accueil)",
+             openapi_extra={"requestBody": _AVAILABILITY_BODY})  # fmt: skip
 @api_policy(capability(Cap.PLACEMENT_HOST, Cap.ACSE_COORDINATE))
-def update_availability(request: HttpRequest, shelter_id: int, payload: AvailabilityIn) -> AvailabilityOut:
+def update_availability(request: HttpRequest, shelter_id: int) -> AvailabilityOut:
     shelter = Shelter.objects.filter(pk=shelter_id).first()
     if shelter is None or not policies.can_update_availability(request.user, shelter):
         raise Problem(404, "Centre introuvable")
+    payload = _availability(request)
     try:
         shelter = do_update_availability(shelter, payload.free_places, acting_user=request.user)
     except AcseRefusedError as refusal:

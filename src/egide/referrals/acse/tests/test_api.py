@@ -53,4 +53,6 @@ def test_a_host_updates_its_availability_and_no_one_else_can(w: AcseWorld, login
     assert _post(login(other), shelter.pk, {"free_places": 0}).status_code == 404
     assert _post(login(w.caseworker), shelter.pk, {"free_places": 0}).status_code == 404
     assert _post(login(w.host), 999999, {"free_places": 0}).status_code == 404
+    assert _post(login(w.host), shelter.pk, {"free_places": "beaucoup"}).status_code == 422
+    assert _post(Client(), shelter.pk, {"free_places": 0}).status_code == 401
     assert Shelter.objects.get(pk=shelter.pk).free_places == 2

@@ -51,6 +51,7 @@ def test_the_demo_fills_the_board_in_every_state_and_loads_once(loaded: None, lo
     assert Shelter.objects.filter(organisation_id=supervisor_org).exists()
     before = AuditEvent.objects.count()
     assert not load_demo_acse().created and AuditEvent.objects.count() == before
+    assert AuditEvent.objects.filter(action=LOAD_ACTION).count() == 1
     assert verify_chain().ok
     board = login(_demo("acse")).get(reverse("acse:board")).content.decode()
     assert "ouvrir une demande" in board and board.count("acse/demandes/") >= 40
