@@ -124,6 +124,12 @@ def acse_rule(
     return 403, 403
 
 
+def acse_statistics_api_rule(c: Caller) -> tuple[int, int]:
+    if c.role is None:
+        return 401, 401
+    return (200, 200) if c.role in (Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR) else (403, 403)
+
+
 def acse_api_rule(c: Caller) -> tuple[int, int]:
     if c.role is None:
         return 401, 401
@@ -263,9 +269,7 @@ API_EXPECTED: dict[str, Rule] = {
     "GET /geo/departements": everyone(),
     "GET /geo/departements/list": everyone(),
     "GET /geo/communes": everyone(),
-    "GET /acse/statistics": lambda c: (401, 401) if c.role is None else (
-        (200, 200) if c.role in (Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR) else (403, 403)
-    ),
+    "GET /acse/statistics": lambda c: acse_statistics_api_rule(c),
     # An empty body is refused (422) by whoever may update the shelter; nothing is written.
     "POST /acse/shelters/{shelter_id}/availability": lambda c: acse_api_rule(c),
 }

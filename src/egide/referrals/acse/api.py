@@ -75,7 +75,7 @@ def _availability(request: HttpRequest) -> AvailabilityIn:
         return AvailabilityIn.model_validate_json(request.body or b"{}")
     except ValidationError as error:
         errors = [{"champ": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
-        raise Problem(422, "Paramètres invalides", "Envoyez {\"free_places\": n} en JSON.", errors=errors) from error
+        raise Problem(422, "Paramètres invalides", 'Envoyez {"free_places": n} en JSON.', errors=errors) from error
 
 
 @router.post("/shelters/{shelter_id}/availability", response=AvailabilityOut,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from egide.accounts.roles import Cap
 from egide.core.access import capability, route_policy
 from egide.core.iso import language_name
+from egide.organisations.vocabulary import Service
 from egide.referrals.acse import policies, selectors
 from egide.referrals.acse.actions import ShelterData, do_create_shelter, do_update_availability, do_update_shelter
 from egide.referrals.acse.forms import AvailabilityForm, ShelterForm
@@ -152,5 +153,6 @@ def host_placement(request: HttpRequest, placement_id: int) -> HttpResponse:
     return render(request, "acse/host_placement.html", {
         "placement": placement, "req": req, "languages": [language_name(c) for c in req.languages],
         "needs_note": selectors.needs_note_of(req),
+        "services": [str(Service(c).label) for c in req.needed_services if c in Service.values],
         "Step": Step, "can_answer": policies.can_answer(request.user, placement),
     })  # fmt: skip

@@ -93,12 +93,18 @@ def _secret_commune(rng: random.Random, organisation: Organisation) -> str:
     return rng.choice(communes)
 
 
+def _label(index: int) -> str:
+    """A name per shelter: « Les Tilleuls », then « Les Tilleuls II » once the names run out."""
+    rank = index // len(NAMES)
+    return f"{NAMES[index % len(NAMES)]}{' ' + 'I' * (rank + 1) if rank else ''} (démo)"
+
+
 def _shelter_data(rng: random.Random, organisation: Organisation, index: int) -> ShelterData:
     reserved = max(1, organisation.acse_reserved_places)
     men = rng.random() < 0.3
     languages = sorted({"fr", *(c for c in organisation.language_codes() if canonical_language(c) == c)})
     return ShelterData(
-        organisation_id=organisation.pk, label=f"{NAMES[index % len(NAMES)]} (démo)",
+        organisation_id=organisation.pk, label=_label(index),
         location=ShelterLocation(_secret_commune(rng, organisation),
                                  f"{rng.randint(1, 90)} {rng.choice(STREETS)}"),
         reserved_places=reserved, free_places=reserved, accepts_women=not men or rng.random() < 0.5,
