@@ -176,6 +176,15 @@ class AvoidForm(forms.Form):
     place = forms.CharField(label="Commune ou département", required=False, max_length=100,
                             widget=forms.TextInput(attrs={"class": "fr-input"}))  # fmt: skip
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rows are drawn in a table without a label per cell: each field names itself and its row.
+        row = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix and self.prefix[-1].isdigit() else 1
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-label"] = f"{field.label} du lieu à éviter n° {row}"
+            if name != "place":
+                field.widget.attrs["class"] = "fr-select"
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         data["scope"] = data.get("scope") or AvoidScope.COMMUNE
