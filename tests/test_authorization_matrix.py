@@ -35,10 +35,16 @@ from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
 from egide.identification.actions import ScreeningData, do_create_screening, do_record_answers, load_shipped_lists
 from egide.identification.models import Indicator, IndicatorList
+from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
 from egide.referrals.actions import do_send_referral
 from egide.referrals.transfers import do_propose_transfer
+from egide.referrals.acse.actions import RequestData, ShelterData, do_create_shelter, do_open_request
+from egide.referrals.acse.matching import refusals as acse_refusals
+from egide.referrals.acse.sealed import AvoidPlace, ShelterLocation
+from egide.referrals.acse.workflow import do_propose_placement
+from egide.referrals.models import Referral
 from egide.support import actions as support_actions
 
 ANONYMOUS = "anonymous"
@@ -105,6 +111,34 @@ def case_rule(
     if c.role == Role.VOLUNTEER and Role.VOLUNTEER in roles:
         return screening_rule(Caller(c.role, False), own=own, other=other, roles=roles)
     return screening_rule(c, own=own, other=other, roles=roles)
+
+
+def acse_rule(
+    c: Caller, *, own: tuple[int, int], other: tuple[int, int], hosts: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """Ac.Sé routes: `own` for the real coordinator, `other` for the role held elsewhere; `hosts` (when
+    the route is theirs too) for the caseworker and supervisor of `own`, `other`'s hosts finding nothing."""
+    if c.role is None:
+        return 302, 302
+    if c.role == Role.ACSE_COORDINATOR:
+        return own if c.own else other
+    if hosts is not None and c.role in SCREENERS:
+        return hosts if c.own else (404, 404 if hosts[1] != 405 else 405)
+    return 403, 403
+
+
+def acse_statistics_api_rule(c: Caller) -> tuple[int, int]:
+    if c.role is None:
+        return 401, 401
+    return (200, 200) if c.role in (Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR) else (403, 403)
+
+
+def acse_api_rule(c: Caller) -> tuple[int, int]:
+    if c.role is None:
+        return 401, 401
+    if (c.role == Role.ACSE_COORDINATOR and c.own) or (c.role in SCREENERS and c.own):
+        return 422, 422
+    return (404, 404) if c.role in (Role.ACSE_COORDINATOR, *SCREENERS) else (403, 403)
 
 
 SUPERVISOR = (Role.CASE_SUPERVISOR,)
@@ -246,6 +280,34 @@ EXPECTED: dict[str, Rule] = {
     "referrals:transfer_detail": lambda c: screening_rule(c, own=(200, 405), other=(200, 405), roles=SUPERVISOR),
     "referrals:transfer_answer": lambda c: screening_rule(c, own=(405, 404), other=(405, 302), roles=SUPERVISOR),
     "referrals:transfer_create": lambda c: screening_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
+    # Ac.Sé: the coordinator of `own` also coordinates the Ac.Sé coordination; the role alone, held in an
+    # ordinary organisation (`other`), grants nothing. The shelter belongs to `own`, whose caseworker and
+    # supervisor are its hosts; the request (from the case of `own`) is proposed to it.
+    "acse:board": lambda c: acse_rule(c, own=(200, 405), other=(403, 405)),
+    "acse:proposals": lambda c: acse_rule(c, own=(200, 405), other=(403, 405)),
+    "acse:request_create": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:request_detail": lambda c: acse_rule(c, own=(200, 405), other=(404, 405)),
+    "acse:request_edit": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    # An empty POST names no shelter: back to the proposals, nothing proposed.
+    "acse:request_propose": lambda c: acse_rule(c, own=(405, 302), other=(405, 404)),
+    "acse:request_withdraw": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:placement_agree": lambda c: acse_rule(c, own=(200, 200), other=(404, 404), hosts=(200, 200)),
+    "acse:placement_refuse": lambda c: acse_rule(c, own=(200, 200), other=(404, 404), hosts=(200, 200)),
+    "acse:placement_interview": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:placement_transfer": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:placement_arrival": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:placement_end": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:placement_cancel": lambda c: acse_rule(c, own=(200, 200), other=(404, 404)),
+    "acse:shelter_list": lambda c: acse_rule(c, own=(200, 405), other=(403, 405)),
+    "acse:shelter_create": lambda c: acse_rule(c, own=(200, 200), other=(403, 403)),
+    "acse:shelter_edit": lambda c: acse_rule(c, own=(200, 200), other=(403, 403)),
+    "acse:shelter_detail": lambda c: acse_rule(c, own=(200, 405), other=(404, 405), hosts=(200, 405)),
+    "acse:host_availability": lambda c: acse_rule(c, own=(200, 200), other=(404, 404), hosts=(200, 200)),
+    "acse:host_placement": lambda c: acse_rule(c, own=(200, 405), other=(404, 405), hosts=(200, 405)),
+    # Hosts see their own shelters' page, empty for the hosts of `other`, which has none.
+    "acse:host_home": login_then(has_role(*SCREENERS), post=405),
+    "acse:statistics": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
+    "acse:statistics_csv": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -260,6 +322,9 @@ API_EXPECTED: dict[str, Rule] = {
     "GET /referrals/": api_rule(REFERRERS, 200, 200),
     # An empty answer: the sending side finds no referral to answer, the recipient is told what is missing.
     "POST /referrals/{referral_id}/answer": api_rule(ANSWERERS, 404, 422),
+    "GET /acse/statistics": lambda c: acse_statistics_api_rule(c),
+    # An empty body is refused (422) by whoever may update the shelter; nothing is written.
+    "POST /acse/shelters/{shelter_id}/availability": lambda c: acse_api_rule(c),
 }
 # Side effects that are the point of the route, not a leak: sessions, login bookkeeping.
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -306,6 +371,7 @@ class World:
     support: dict[str, int] = field(default_factory=dict)
     teams: dict[str, int] = field(default_factory=dict)
     referrals: dict[str, int] = field(default_factory=dict)
+    acse: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -335,6 +401,7 @@ def world(db: Any) -> World:
     world.support = _support(world)
     world.teams = _teams(world)
     world.referrals = _referrals(world)
+    world.acse = _acse(world)
     return world
 
 
@@ -401,10 +468,32 @@ def _referrals(world: World) -> dict[str, int]:
     return {"referral_id": referral.pk, "transfer_id": transfer.pk}
 
 
+def _acse(world: World) -> dict[str, int]:
+    """The Ac.Sé coordination (the coordinator of `own` coordinates it too), a shelter of `own` at a secret
+    commune, the case of `own` referred twice: once with a request proposed to the shelter, once not yet."""
+    coordination = OrganisationFactory(name="Coordination Ac.Sé (matrice)", kind=Kind.ACSE_COORDINATION)
+    coordinator = world.users[str(Caller(Role.ACSE_COORDINATOR, True))]
+    Membership.objects.create(user=coordinator, organisation=coordination, role=Role.ACSE_COORDINATOR)
+    Organisation.objects.filter(pk=world.own.pk).update(acse_partner=True, acse_reserved_places=2)
+    location = ShelterLocation("35238", "12 rue Cachée")
+    shelter = do_create_shelter(ShelterData(world.own.pk, "Maison matrice", location, 2, 1), acting_user=coordinator)
+    case, sender = Case.objects.get(pk=world.case_id), world.users[str(Caller(Role.CASEWORKER, True))]
+    referral = Referral.objects.create(case=case, sender=world.own, recipient=coordination, sent_by=sender)
+    waiting = Referral.objects.create(case=case, sender=world.own, recipient=coordination, sent_by=sender)
+    today = datetime.date.today()
+    data = RequestData(today, "woman", True, (AvoidPlace("exploitation", "commune", "13055"),), today)
+    request = do_open_request(referral, data, acting_user=coordinator)
+    placement = do_propose_placement(request, shelter, today, acting_user=coordinator, refusals=acse_refusals)
+    return {"shelter_id": shelter.pk, "request_id": request.pk, "placement_id": placement.pk,
+            "referral_id": waiting.pk}  # fmt: skip
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
               **world.referrals}  # fmt: skip
+    # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
+    values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():
         for converter in ("int", "str", ""):
             path = path.replace(f"<{converter}:{key}>" if converter else f"<{key}>", str(value))

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "egide.core.context_processors.egide",
                 "egide.accounts.context_processors.notifications",
+                "egide.referrals.acse.context_processors.acse_menu",
             ],
         },
     },
@@ -203,6 +204,8 @@ EGIDE_REFERRAL_RESPONSE_HOURS = {
 }
 # Closed case files are anonymised this many years after the person's last case closed.
 EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
+# Ac.Sé: default minimum distance (km) between a shelter and every place the person must avoid.
+EGIDE_ACSE_MIN_DISTANCE_KM = int(os.environ.get("EGIDE_ACSE_MIN_DISTANCE_KM", "200"))
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting
 # belongs to the reverse proxy, where addresses are known reliably.

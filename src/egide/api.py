@@ -10,6 +10,7 @@ from egide.core.api import Problem, problem_response, require_declared_policies
 from egide.core.geo.api import router as geo_router
 from egide.organisations.api import router as organisations_router
 from egide.referrals.api import router as referrals_router
+from egide.referrals.acse.api import router as acse_router
 
 api = NinjaAPI(
     title="Égide API",
@@ -84,4 +85,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/organisations", organisations_router, tags=["organisations"])
 api.add_router("/geo", geo_router, tags=["géographie"])
 api.add_router("/referrals", referrals_router, tags=["orientations"])
+api.add_router("/acse", acse_router, tags=["Ac.Sé"])
 require_declared_policies(api)

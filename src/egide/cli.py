@@ -210,6 +210,14 @@ def _prepare_demo() -> int:
     referrals = load_demo_referrals()
     if referrals.created:
         print(f"    {referrals.referrals} orientations, {referrals.transfers} proposition de transfert.")
+
+    from egide.referrals.acse.demo import load_demo_acse
+
+    print("==> Ac.Sé : centres partenaires (localisations secrètes) et demandes d'accueil sécurisant…", flush=True)
+    acse = load_demo_acse()
+    if acse.created:
+        print(f"    {acse.shelters} centres, {acse.requests} demandes, {acse.placements} propositions d'accueil "
+              f"({acse.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargés : rien à faire.")
     print("\nComptes de démonstration (un par rôle) :\n")

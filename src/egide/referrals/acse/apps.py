@@ -1,3 +1,5 @@
+"""Ac.Sé: the national secure placement of adult victims in danger where they live."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class AcseConfig(AppConfig):
     name = "egide.referrals.acse"
     label = "acse"
     verbose_name = "Ac.Sé — accueil sécurisant"
+
+    def ready(self) -> None:
+        from egide.cases.sections import register_section
+        from egide.referrals.acse.sections import acse_section
+
+        register_section("acse", acse_section)

@@ -1,0 +1,92 @@
+"""An Ac.Sé placement in a real browser: from the referral to the arrival, coordinator and host."""
+
+import datetime
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from egide.accounts.models import User
+from egide.referrals.acse.models import PlacementRequest
+from egide.referrals.acse.tests import helpers
+from egide.referrals.acse.tests.helpers import AcseWorld
+from egide.referrals.acse.vocabulary import RequestState
+
+pytestmark = pytest.mark.browser
+OpenPage = Callable[[User], Page]
+
+
+@pytest.fixture
+def open_page(browser: Browser, live_server: Any, js_errors: list[str]) -> Iterator[OpenPage]:
+    contexts = []
+
+    def open_for(user: User) -> Page:
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: js_errors.append(error.stack or str(error)))
+        page.goto("/compte/connexion/")
+        page.get_by_label("Adresse e-mail").fill(user.email)
+        page.get_by_label("Mot de passe").fill(helpers.PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        return page
+
+    yield open_for
+    for context in contexts:
+        context.close()
+
+
+def tick(box: Locator) -> None:
+    """Tick a radio button or a checkbox with the keyboard: DSFR draws its label over the input."""
+    box.press("Space")
+    expect(box).to_be_checked()
+
+
+def test_a_placement_from_referral_to_arrival(live_server: Any, open_page: OpenPage, js_errors: list[str]) -> None:
+    w: AcseWorld = helpers.world()
+    helpers.refer(helpers.open_case(w.caseworker, w.sender), w.sender, w.coordination, w.caseworker)
+    today = datetime.date.today().isoformat()
+    coordinator = open_page(w.coordinator)
+    coordinator.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Ac.Sé").click()
+    coordinator.get_by_role("link", name="ouvrir une demande").click()
+    tick(coordinator.get_by_role("group", name="Profil").get_by_label("Femme"))
+    tick(coordinator.get_by_label("La personne est majeure"))
+    coordinator.get_by_label("Nature du lieu à éviter n° 1").select_option("exploitation")
+    coordinator.get_by_label("Commune ou département du lieu à éviter n° 1").fill("Marseille")
+    tick(coordinator.get_by_label("La personne consent à l'accueil sécurisant"))
+    coordinator.get_by_role("button", name="Enregistrer la demande").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text(re.compile(r"Demande AS-\d{4}-0001"))
+    expect(coordinator.get_by_text("Marseille (13)")).to_be_visible()
+    coordinator.get_by_role("link", name="Voir les propositions").click()
+    expect(coordinator.get_by_text("Proposition : Maison des Tilleuls")).to_be_visible()
+    coordinator.get_by_role("button", name="Proposer à ce centre").first.click()
+    expect(coordinator.get_by_text("proposée au centre « Maison des Tilleuls »")).to_be_visible()
+
+    host = open_page(w.host)
+    host.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Ac.Sé").click()
+    expect(host.get_by_text("Rennes (35)")).to_be_visible()
+    host.get_by_role("link", name=re.compile(r"AS-\d{4}-0001-\d+")).click()
+    expect(host.get_by_text("Marseille")).to_have_count(0)
+    host.get_by_role("link", name="Donner l'accord de principe").click()
+    host.get_by_role("button", name="Enregistrer").click()
+    expect(host.get_by_text("Accord de principe enregistré.")).to_be_visible()
+
+    coordinator.reload()
+    coordinator.get_by_role("link", name="Planifier l'entretien de pré-admission").click()
+    coordinator.get_by_label("Entretien de pré-admission (visio) le").fill(today)
+    for who in ("Service orienteur", "Centre d'accueil", "Personne accueillie"):
+        tick(coordinator.get_by_label(who))
+    coordinator.get_by_role("button", name="Enregistrer").click()
+    coordinator.get_by_role("link", name="Organiser le transfert").click()
+    coordinator.get_by_label("Voyage le").fill(today)
+    tick(coordinator.get_by_label("Voyage réservé aussi pour un·e accompagnant·e"))
+    coordinator.get_by_role("button", name="Enregistrer").click()
+    coordinator.get_by_role("link", name="Enregistrer l'arrivée").click()
+    coordinator.get_by_role("button", name="Enregistrer").click()
+    expect(coordinator.get_by_text("Arrivée enregistrée : l'accueil est en cours.")).to_be_visible()
+    assert PlacementRequest.objects.get().state == RequestState.ACTIVE
+    assert js_errors == []
