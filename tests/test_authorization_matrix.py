@@ -38,13 +38,13 @@ from egide.identification.models import Indicator, IndicatorList
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
-from egide.referrals.actions import do_send_referral
-from egide.referrals.transfers import do_propose_transfer
 from egide.referrals.acse.actions import RequestData, ShelterData, do_create_shelter, do_open_request
 from egide.referrals.acse.matching import refusals as acse_refusals
 from egide.referrals.acse.sealed import AvoidPlace, ShelterLocation
 from egide.referrals.acse.workflow import do_propose_placement
+from egide.referrals.actions import do_send_referral
 from egide.referrals.models import Referral
+from egide.referrals.transfers import do_propose_transfer
 from egide.support import actions as support_actions
 
 ANONYMOUS = "anonymous"

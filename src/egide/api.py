@@ -9,8 +9,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from egide.core.api import Problem, problem_response, require_declared_policies
 from egide.core.geo.api import router as geo_router
 from egide.organisations.api import router as organisations_router
-from egide.referrals.api import router as referrals_router
 from egide.referrals.acse.api import router as acse_router
+from egide.referrals.api import router as referrals_router
 
 api = NinjaAPI(
     title="Égide API",
