@@ -1,4 +1,4 @@
-"""An Ac.Sé placement in a real browser: from the referral to the arrival, coordinator and host."""
+"""An Ac.Sé placement in a real browser: a caseworker refers, the coordinator places, the host agrees."""
 
 import datetime
 import re
@@ -9,6 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from egide.accounts.models import User
+from egide.cases.consent import do_record_consent
+from egide.cases.models import Case
+from egide.cases.vocabulary import ConsentPurpose
 from egide.referrals.acse.models import PlacementRequest
 from egide.referrals.acse.tests import helpers
 from egide.referrals.acse.tests.helpers import AcseWorld
@@ -46,13 +49,42 @@ def tick(box: Locator) -> None:
     expect(box).to_be_checked()
 
 
-def test_a_placement_from_referral_to_arrival(live_server: Any, open_page: OpenPage, js_errors: list[str]) -> None:
+def refer_to_acse(page: Page, case: Case, coordination: str) -> None:
+    """Refer the case to the Ac.Sé coordination from its page: the situation is shared, the identity is not."""
+    page.goto(f"/dossiers/{case.pk}/")
+    page.get_by_role("link", name="Orienter vers une autre organisation").click()
+    tick(page.get_by_label(re.compile(f"^{re.escape(coordination)}")))
+    tick(page.get_by_label("hébergement durable"))
+    tick(page.get_by_label("urgente"))
+    page.get_by_label("Motif").fill("Danger sur place : demande de mise à l'abri loin de la ville.")
+    expect(page.get_by_label("Sexe", exact=True)).to_be_checked()
+    expect(page.get_by_label("Nom de famille")).not_to_be_checked()
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    expect(page.get_by_text(re.compile(rf"Orientation n° \d+ envoyée à {re.escape(coordination)}\."))).to_be_visible()
+
+
+def accept_and_open_request(page: Page) -> None:
+    """Accept the referral received by the coordination and open the placement request from it."""
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Orientations").click()
+    page.get_by_role("link", name=re.compile(r"^n°\s*\d+$")).first.click()
+    expect(page.get_by_text("Sexe", exact=True)).to_be_visible()
+    tick(page.get_by_label("accepter"))
+    page.get_by_role("button", name="Enregistrer la réponse").click()
+    page.get_by_role("link", name="Ouvrir la demande d'accueil sécurisant").click()
+
+
+def test_a_caseworker_refers_to_acse_and_the_coordinator_places_her(
+    live_server: Any, open_page: OpenPage, js_errors: list[str]
+) -> None:
     w: AcseWorld = helpers.world()
-    helpers.refer(helpers.open_case(w.caseworker, w.sender), w.sender, w.coordination, w.caseworker)
+    case = helpers.open_case(w.caseworker, w.sender)
+    do_record_consent(
+        case, ConsentPurpose.SHARE_WITH_ORGANISATION, True, "fr", False, w.coordination, acting_user=w.caseworker
+    )
+    refer_to_acse(open_page(w.caseworker), case, w.coordination.name)
     today = datetime.date.today().isoformat()
     coordinator = open_page(w.coordinator)
-    coordinator.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Ac.Sé").click()
-    coordinator.get_by_role("link", name="ouvrir une demande").click()
+    accept_and_open_request(coordinator)
     tick(coordinator.get_by_role("group", name="Profil").get_by_label("Femme"))
     tick(coordinator.get_by_label("La personne est majeure"))
     coordinator.get_by_label("Nature du lieu à éviter n° 1").select_option("exploitation")

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from egide.cases import policies
-from egide.cases.consent_hooks import run_consent_withdrawal_hooks
+from egide.cases.hooks import run_consent_withdrawal_hooks
 from egide.cases.models import Case, Consent, ConsentText
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import record_event

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from egide.cases import policies
+from egide.cases.hooks import run_anonymisation_hooks
 from egide.cases.models import Case, Guardian, Person, PersonNameIndex
 from egide.cases.vocabulary import CaseStatus
 from egide.core.audit import record_event
@@ -84,6 +85,7 @@ def _anonymise(person_id: int, today: datetime.date) -> bool:
         person.anonymised_at = timezone.now()
         person.save()
         Guardian.objects.filter(case__person=person).update(name=b"")
+        run_anonymisation_hooks(person)
         for case in person.cases.all():
             record_event(
                 "case.anonymise", actor=None, organisation_id=case.organisation_id, target=case,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from egide.cases import sealing
 from egide.cases.consent import consent_in_force, has_consent
-from egide.cases.models import Case, Consent
+from egide.cases.models import Case, Consent, Person
 from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import record_event
 from egide.core.keys import create_data_key, destroy_data_key
@@ -269,6 +269,20 @@ def do_withdraw_referral(referral: Referral, *, acting_user: Any) -> Referral:
         )  # fmt: skip
         notices.referral_withdrawn(referral)
     return referral
+
+
+def erase_on_anonymisation(person: Person) -> None:
+    """Erase what every referral of the person's cases shared: the recipient keeps nothing readable.
+
+    Runs inside the anonymisation's transaction (a hook registered by the app).
+    """
+    referrals = Referral.objects.filter(case__person=person, data_key__isnull=False, data_key__destroyed_at=None)
+    for referral in referrals.select_related("case", "data_key").order_by("pk"):
+        _shred(referral)
+        record_event(
+            "referral.erase", actor=None, organisation_id=referral.sender_id, target=referral,
+            extra={"reference": referral.case.reference, "recipient": referral.recipient_id, "why": "anonymised"},
+        )  # fmt: skip
 
 
 def revoke_on_consent_withdrawal(consent: Consent, acting_user: Any) -> None:

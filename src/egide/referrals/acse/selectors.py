@@ -97,6 +97,8 @@ def places_of(user: Any, request: PlacementRequest) -> tuple[AvoidPlace, ...]:
             target=request,
             kind=AuditKind.ACCESS,
         )
+    if not request.places:
+        return ()  # erased (see erasure.py)
     return open_places(request.data_key, request.uid, bytes(request.places))
 
 
