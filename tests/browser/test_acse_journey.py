@@ -2,13 +2,11 @@
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from egide.accounts.models import User
 from egide.cases.consent import do_record_consent
 from egide.cases.models import Case
 from egide.cases.vocabulary import ConsentPurpose
@@ -16,37 +14,9 @@ from egide.referrals.acse.models import PlacementRequest
 from egide.referrals.acse.tests import helpers
 from egide.referrals.acse.tests.helpers import AcseWorld
 from egide.referrals.acse.vocabulary import RequestState
+from tests.browser.conftest import OpenPage, tick
 
 pytestmark = pytest.mark.browser
-OpenPage = Callable[[User], Page]
-
-
-@pytest.fixture
-def open_page(browser: Browser, live_server: Any, js_errors: list[str]) -> Iterator[OpenPage]:
-    contexts = []
-
-    def open_for(user: User) -> Page:
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: js_errors.append(error.stack or str(error)))
-        page.goto("/compte/connexion/")
-        page.get_by_label("Adresse e-mail").fill(user.email)
-        page.get_by_label("Mot de passe").fill(helpers.PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-        return page
-
-    yield open_for
-    for context in contexts:
-        context.close()
-
-
-def tick(box: Locator) -> None:
-    """Tick a radio button or a checkbox with the keyboard: DSFR draws its label over the input."""
-    box.press("Space")
-    expect(box).to_be_checked()
 
 
 def refer_to_acse(page: Page, case: Case, coordination: str) -> None:
@@ -81,9 +51,9 @@ def test_a_caseworker_refers_to_acse_and_the_coordinator_places_her(
     do_record_consent(
         case, ConsentPurpose.SHARE_WITH_ORGANISATION, True, "fr", False, w.coordination, acting_user=w.caseworker
     )
-    refer_to_acse(open_page(w.caseworker), case, w.coordination.name)
+    refer_to_acse(open_page(w.caseworker, helpers.PASSWORD), case, w.coordination.name)
     today = datetime.date.today().isoformat()
-    coordinator = open_page(w.coordinator)
+    coordinator = open_page(w.coordinator, helpers.PASSWORD)
     accept_and_open_request(coordinator)
     tick(coordinator.get_by_role("group", name="Profil").get_by_label("Femme"))
     tick(coordinator.get_by_label("La personne est majeure"))
@@ -98,7 +68,7 @@ def test_a_caseworker_refers_to_acse_and_the_coordinator_places_her(
     coordinator.get_by_role("button", name="Proposer à ce centre").first.click()
     expect(coordinator.get_by_text("proposée au centre « Maison des Tilleuls »")).to_be_visible()
 
-    host = open_page(w.host)
+    host = open_page(w.host, helpers.PASSWORD)
     host.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Ac.Sé").click()
     expect(host.get_by_text("Rennes (35)")).to_be_visible()
     host.get_by_role("link", name=re.compile(r"AS-\d{4}-0001-\d+")).click()

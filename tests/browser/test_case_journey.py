@@ -2,14 +2,11 @@
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import PASSWORD
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from egide.accounts.models import User
 from egide.accounts.roles import Role
 from egide.cases.models import Case, ConsentText
 from egide.cases.vocabulary import ConsentPurpose
@@ -19,6 +16,7 @@ from egide.identification.models import Indicator
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.support.deadlines import reflection_end
+from tests.browser.conftest import OpenPage, tick
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +31,6 @@ CONSENT_TEXT = (
     "Je peux retirer mon accord à tout moment."
 )
 
-OpenPage = Callable[[User], Page]
-
 
 @pytest.fixture
 def north(live_server: Any) -> Organisation:
@@ -48,29 +44,6 @@ def north(live_server: Any) -> Organisation:
     return OrganisationFactory(name="Association du Nord")
 
 
-@pytest.fixture
-def open_page(browser: Browser, live_server: Any, js_errors: list[str]) -> Iterator[OpenPage]:
-    """Open a browser context of its own for `user`, logged in through the login page."""
-    contexts = []
-
-    def open_for(user: User) -> Page:
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: js_errors.append(error.stack or str(error)))
-        page.goto("/compte/connexion/")
-        page.get_by_label("Adresse e-mail").fill(user.email)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-        return page
-
-    yield open_for
-    for context in contexts:
-        context.close()
-
-
 def tab_until(page: Page, name: str, limit: int = 120) -> None:
     """Press Tab until the focused element's text is `name`."""
     for _ in range(limit):
@@ -78,12 +51,6 @@ def tab_until(page: Page, name: str, limit: int = 120) -> None:
         if page.evaluate("() => (document.activeElement.textContent || '').trim()") == name:
             return
     raise AssertionError(f"« {name} » never received the focus after {limit} presses of Tab")
-
-
-def tick(box: Locator) -> None:
-    """Tick a radio button or a checkbox with the keyboard: DSFR draws its label over the input."""
-    box.press("Space")
-    expect(box).to_be_checked()
 
 
 def menu(page: Page) -> Locator:

@@ -28,6 +28,7 @@ from egide.cases.sections import render_sections
 from egide.cases.vocabulary import ConsentPurpose, DocumentKind
 from egide.core.access import capability, route_policy
 from egide.core.crypto import DecryptionError
+from egide.core.views import query_without_page
 from egide.identification.models import Screening
 from egide.organisations.models import Organisation
 
@@ -53,14 +54,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "search": search, "page": page, "rows": [(c, names[c.pk]) for c in shown],
         "can_create": bool(policies.organisation_ids(request.user, Cap.CASE_CREATE)),
         "can_exchange_htcds": bool(policies.organisation_ids(request.user, Cap.CASE_HTCDS_EXCHANGE)),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     })  # fmt: skip
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _organisation_choices(user: Any) -> list[tuple[int, str]]:

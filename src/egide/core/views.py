@@ -24,3 +24,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 @route_policy(PUBLIC)
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "egide/404.html", status=404)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """Return the request's query string minus `page`, for the links of a paginated list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

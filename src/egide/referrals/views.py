@@ -14,6 +14,7 @@ from egide.cases import policies as case_policies
 from egide.cases import selectors as case_selectors
 from egide.cases.models import Case
 from egide.core.access import capability, route_policy
+from egide.core.views import query_without_page
 from egide.referrals import actions, policies, selectors
 from egide.referrals.actions import ReferralRefusedError
 from egide.referrals.forms import AnswerForm, DirectorySearchForm, ListForm, RecipientForm, ReferralForm, WithdrawForm
@@ -48,14 +49,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/referral_list.html", {
         "boxes": boxes, "box": box, "form": form, "page": page, "received": box == Box.RECEIVED,
         "can_transfer": bool(case_policies.organisation_ids(request.user, Cap.CASE_TRANSFER)),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     })  # fmt: skip
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def referable_case(request: HttpRequest, case_id: int, allowed: Any) -> Case:
