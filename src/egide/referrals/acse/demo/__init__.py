@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from egide.accounts.models import Membership, User
+from egide.accounts.models import Membership, Notification, User
 from egide.accounts.roles import Role
+from egide.cases.consent import current_text
 from egide.cases.demo import LOAD_ACTION as CASES_LOAD_ACTION
-from egide.cases.models import Case
-from egide.cases.vocabulary import AgeStatus, CaseStatus, Sex
+from egide.cases.models import Case, Consent
+from egide.cases.vocabulary import AgeStatus, CaseStatus, ConsentPurpose, Sex
 from egide.core.audit import record_event
 from egide.core.iso import canonical_language
 from egide.core.models import AuditEvent, Commune
@@ -43,7 +45,9 @@ from egide.referrals.acse.models import PlacementRequest, Shelter
 from egide.referrals.acse.rules import AcseRefusedError
 from egide.referrals.acse.sealed import AvoidPlace, ShelterLocation
 from egide.referrals.acse.vocabulary import AvoidKind, AvoidScope, EndReason, Gender, Participant, Step
-from egide.referrals.models import Referral
+from egide.referrals.actions import Clearance, send_in_transaction
+from egide.referrals.models import Referral, ReferralStatus
+from egide.referrals.vocabulary import Urgency
 
 __all__ = ["LOAD_ACTION", "DemoAcseError", "DemoAcseResult", "load_demo_acse"]
 
@@ -55,6 +59,10 @@ RECENT = ("pending", "pending", "pending", "proposed", "agreed", "interview", "t
 STREETS = ("rue des Lilas", "chemin des Vignes", "allée des Tilleuls", "rue du Moulin", "impasse des Glycines")
 NAMES = ("Les Tilleuls", "La Source", "Le Phare", "Les Glycines", "La Passerelle", "Le Relais", "Les Embruns",
          "La Maison d'Ariane", "Le Chêne", "L'Escale", "La Clairière", "Le Jardin")  # fmt: skip
+
+SHARE = ConsentPurpose.SHARE_WITH_ORGANISATION
+SHARED_FIELDS = ["sex", "age_status", "exploitation_forms", "administrative_status"]
+REFERRAL_REASON = "Orientation de démonstration : danger sur place, mise à l'abri loin de la ville demandée."
 
 
 class DemoAcseError(Exception):
@@ -173,14 +181,31 @@ def _cases(rng: random.Random, own: Organisation) -> tuple[list[Case], list[Case
 
 
 def _referral(case: Case, coordination: Organisation, on: datetime.date) -> Referral:
+    """Refer the case to the coordination as a caseworker would: consent, then the situation shared."""
     sender = case.organisation
-    writer = (Membership.objects.filter(organisation=sender, role__in=[Role.CASEWORKER, Role.CASE_SUPERVISOR])
-              .order_by("pk").values_list("user", flat=True).first())  # fmt: skip
-    referral = Referral.objects.create(case=case, sender=sender, recipient=coordination,
-                                       sent_by_id=writer or case.created_by_id)  # fmt: skip
+    membership = (Membership.objects.filter(organisation=sender, role__in=[Role.CASEWORKER, Role.CASE_SUPERVISOR])
+                  .select_related("user").order_by("pk").first())  # fmt: skip
+    writer = membership.user if membership else case.created_by
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
-    Referral.objects.filter(pk=referral.pk).update(created_at=moment, updated_at=moment)
-    return referral
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case, text=current_text(SHARE), purpose=SHARE, recipient=coordination, given=True, language="fr",
+            recorded_on=on, recorded_by=writer,
+        )  # fmt: skip
+        return send_in_transaction(
+            case, coordination, [Service.LONG_TERM_SHELTER], Urgency.URGENT, REFERRAL_REASON, SHARED_FIELDS,
+            Clearance(consent), acting_user=writer, sent_at=moment,
+        )  # fmt: skip
+
+
+def _accept(referral: Referral, coordinator: User) -> None:
+    """Record the coordination's acceptance, as it did when it opened the request; its alert is read."""
+    answered_at = referral.sent_at + datetime.timedelta(hours=2)
+    Referral.objects.filter(pk=referral.pk).update(
+        status=ReferralStatus.ACCEPTED, answered_at=answered_at, answered_by=coordinator
+    )
+    url = reverse("referrals:referral_detail", args=[referral.pk])
+    Notification.objects.filter(url=url, read_at=None).update(read_at=answered_at)
 
 
 # --- Carrying each request to its state -------------------------------------------------------------
@@ -280,6 +305,7 @@ def _write(plan: _Plan, case: Case, coordination: Organisation, shelters: list[S
            rng: random.Random, today: datetime.date) -> int:  # fmt: skip
     """Refer the case, open its request, carry it to its planned state; return the placements written."""
     referral = _referral(case, coordination, plan.requested_on)
+    _accept(referral, coordinator)
     request = do_open_request(referral, _request_data(rng, case, plan.requested_on), acting_user=coordinator)
     if plan.target == "withdrawn":
         do_withdraw_request(request, min(today, plan.requested_on + _days(rng, 10, 60)),
