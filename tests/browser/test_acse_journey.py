@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from egide.cases.consent import do_record_consent
-from egide.cases.models import Case
+from egide.cases.models import Case, ConsentText
 from egide.cases.vocabulary import ConsentPurpose
 from egide.referrals.acse.models import PlacementRequest
 from egide.referrals.acse.tests import helpers
@@ -17,6 +17,7 @@ from egide.referrals.acse.vocabulary import RequestState
 from tests.browser.conftest import OpenPage, tick
 
 pytestmark = pytest.mark.browser
+SHARE_TEXT = "J'accepte que l'association transmette les informations cochées à l'organisation nommée."
 
 
 def refer_to_acse(page: Page, case: Case, coordination: str) -> None:
@@ -46,6 +47,9 @@ def accept_and_open_request(page: Page) -> None:
 def test_a_caseworker_refers_to_acse_and_the_coordinator_places_her(
     live_server: Any, open_page: OpenPage, js_errors: list[str]
 ) -> None:
+    # The flush that ends each live-server test empties the texts the data migrations seeded.
+    if not ConsentText.objects.filter(purpose=ConsentPurpose.SHARE_WITH_ORGANISATION, is_current=True).exists():
+        ConsentText.objects.create(purpose=ConsentPurpose.SHARE_WITH_ORGANISATION, version=1, text=SHARE_TEXT)
     w: AcseWorld = helpers.world()
     case = helpers.open_case(w.caseworker, w.sender)
     do_record_consent(

@@ -199,7 +199,7 @@ def send_in_transaction(
 
 def _locked(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case__assigned_to", "sender", "recipient", "data_key", "sent_by")
         .get(pk=referral.pk)
     )
@@ -296,7 +296,7 @@ def revoke_on_consent_withdrawal(consent: Consent, acting_user: Any) -> None:
     if has_consent(consent.case, SHARE, consent.recipient):
         return  # a later consent to the same recipient is still in force
     referrals = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(case_id=consent.case_id, recipient_id=consent.recipient_id, status__in=LIVE_STATUSES)
         .select_related("case", "sender", "recipient", "data_key")
         .order_by("pk")
