@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "egide.support",
     "egide.referrals",
     "egide.referrals.acse",
+    "egide.observatory",
     "egide.public",
 ]
 

@@ -69,6 +69,14 @@ class Cap:
     # Follow the Ac.Sé placements hosted by the organisation's own shelters.
     PLACEMENT_HOST = "acse.host"
     ACSE_STATISTICS = "acse.statistics"
+    # Send the organisation's yearly submission to the observatory (encodings and codes only).
+    OBSERVATORY_SUBMIT = "observatory.submit"
+    # Receive the submissions of data holders that do not use Égide, and manage all submissions.
+    OBSERVATORY_SUBMISSIONS_MANAGE = "observatory.submissions_manage"
+    OBSERVATORY_LINK = "observatory.link"
+    OBSERVATORY_RELEASE = "observatory.release"
+    # Read the observatory's figures: dashboard, safe tables, estimates, reports before publication.
+    OBSERVATORY_VIEW = "observatory.view"
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,7 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.REFERRAL_CONSENT_OVERRIDE,
                 Cap.CASE_TRANSFER,
                 Cap.PLACEMENT_HOST,
+                Cap.OBSERVATORY_SUBMIT,
             }
         ),
         reads_victim_data=True,
@@ -156,14 +165,26 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
                 Cap.CONFIDENTIAL_ADDRESS_VIEW_ANY,
                 Cap.INDICATOR_LISTS_MANAGE,
                 Cap.ACSE_STATISTICS,
+                Cap.OBSERVATORY_VIEW,
             }
         ),
         reads_victim_data=False,
     ),
     Role.STATISTICIAN: RoleSpec(
-        Zone.OBSERVATORY, frozenset(_EVERYONE | {Cap.ORGANISATION_EXPORT}), reads_victim_data=False
+        Zone.OBSERVATORY,
+        frozenset(
+            _EVERYONE
+            | {
+                Cap.ORGANISATION_EXPORT,
+                Cap.OBSERVATORY_SUBMISSIONS_MANAGE,
+                Cap.OBSERVATORY_LINK,
+                Cap.OBSERVATORY_RELEASE,
+                Cap.OBSERVATORY_VIEW,
+            }
+        ),
+        reads_victim_data=False,
     ),
-    Role.RAPPORTEUR: RoleSpec(Zone.OBSERVATORY, frozenset(_EVERYONE), reads_victim_data=False),
+    Role.RAPPORTEUR: RoleSpec(Zone.OBSERVATORY, frozenset(_EVERYONE | {Cap.OBSERVATORY_VIEW}), reads_victim_data=False),
     Role.PLATFORM_ADMIN: RoleSpec(Zone.PLATFORM, frozenset(_EVERYONE | {Cap.AUDIT_VIEW}), reads_victim_data=False),
 }
 
