@@ -112,3 +112,36 @@ def test_year_statistics_duplication_and_round_trip() -> None:
     rows = list(stats.rows())
     assert all(row.value is None or row.value % 5 == 0 for row in rows)
     assert {row.table for row in rows} == {table.name for table in stats.tables}
+
+
+def test_the_standard_release_of_a_small_year_resists_the_lp_attack() -> None:
+    from egide_analytics.sdc import ReleaseAttack, true_values
+
+    records = synthetic_year(persons=400, holders=15, seed=11)
+    declared = [
+        DeclaredCount("sans-egide", "supported", "status", "supported", 12),
+        DeclaredCount("sans-egide", "supported", "sex", "female", 11),
+    ]
+    stats = year_statistics(records, declared)
+    truth = true_values(standard_tables(records, declared))
+    attack = ReleaseAttack(stats.release)
+    suppressed = 0
+    for table in stats.tables:
+        for row, column in table.positions():
+            key, cell = table.key(row, column), table.cell(row, column)
+            if cell.published:
+                assert not 0 < truth[key] < 10
+            else:
+                suppressed += 1
+                low, high = attack.bounds(key)
+                assert high - low >= 5, (table.name, key, low, high)
+    assert suppressed > 10  # a small year has small cells: the test attacks something
+
+
+def test_an_empty_year_and_a_year_of_aggregates_only() -> None:
+    empty = year_statistics([])
+    assert empty.duplication.persons is None and empty.hidden_population.status == "too_few_lists"
+    assert empty.table("persons.sex").total.value == 0
+    only = year_statistics([], [DeclaredCount("E", "supported", "status", "supported", 40)])
+    assert only.table("declared.status").total.value == 40
+    assert only.holders.aggregate_only == 1 and only.holders.with_records == 0
