@@ -153,3 +153,14 @@ def test_multi_valued_table_is_protected() -> None:
     units += [{"a": "a1", "b": "b2", "m": ["m1"]} for _ in range(3)]
     tables = tables_of(units)
     assert_safe(tables, protect(tables))
+
+
+def test_cells_are_found_by_code() -> None:
+    units: list[dict[str, str | list[str]]] = [{"a": "a1", "b": "b1", "m": []} for _ in range(40)]
+    units += [{"a": "a2", "b": "b2", "m": []} for _ in range(22)]
+    release = protect(tables_of(units), Rules(zeros_disclosive=False))
+    assert release.table("a").get("a2") == Cell(20)
+    assert release.table("a").get() == Cell(60)
+    assert release.table("a_by_b").get("a1", "b1") == Cell(40)
+    assert release.table("a_by_b").get("a1") == Cell(40)
+    assert release.table("a_by_b").get("total", "b2") == Cell(20)
