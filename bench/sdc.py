@@ -6,7 +6,7 @@ thirty tables linked by shared margins), protects them (primary, zero and second
 suppression with LP verification, rounding), then runs the LP attack on every suppressed
 count of the published release. Progress goes to stderr, the JSON to stdout.
 
-    uv run python bench/sdc.py [--persons 1000] [--holders 40] [--records-only 100000] [--seed 2014]
+    uv run python bench/sdc.py [--persons 2000] [--holders 40] [--records-only 100000] [--seed 2014]
 """
 
 import argparse

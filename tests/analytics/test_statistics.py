@@ -145,3 +145,11 @@ def test_an_empty_year_and_a_year_of_aggregates_only() -> None:
     only = year_statistics([], [DeclaredCount("E", "supported", "status", "supported", 40)])
     assert only.table("declared.status").total.value == 40
     assert only.holders.aggregate_only == 1 and only.holders.with_records == 0
+
+
+def test_the_hidden_population_estimate_finds_the_generated_population() -> None:
+    records = synthetic_year(persons=4000, holders=10, seed=3)
+    hidden = year_statistics(records).hidden_population
+    assert hidden.ok and hidden.lower is not None and hidden.upper is not None
+    assert hidden.lower <= 4000 <= hidden.upper
+    assert hidden.observed == Rules().round(len({r.person for r in records}))
