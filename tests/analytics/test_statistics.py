@@ -153,3 +153,11 @@ def test_the_hidden_population_estimate_finds_the_generated_population() -> None
     assert hidden.ok and hidden.lower is not None and hidden.upper is not None
     assert hidden.lower <= 4000 <= hidden.upper
     assert hidden.observed == Rules().round(len({r.person for r in records}))
+
+
+def test_capture_table_by_holder_or_for_some_holders() -> None:
+    by_holder = capture_table(RECORDS)
+    assert by_holder.lists == ("A", "B", "C", "D") and sum(by_holder.counts) == 4
+    kept = capture_table(RECORDS, ["A", "C"])
+    assert kept.lists == ("A", "C")
+    assert dict(zip(kept.patterns, kept.counts, strict=True)) == {(1, 0): 2, (0, 1): 2}
