@@ -161,3 +161,9 @@ def test_capture_table_by_holder_or_for_some_holders() -> None:
     kept = capture_table(RECORDS, ["A", "C"])
     assert kept.lists == ("A", "C")
     assert dict(zip(kept.patterns, kept.counts, strict=True)) == {(1, 0): 2, (0, 1): 2}
+
+
+def test_no_estimate_from_a_handful_of_persons() -> None:
+    records = [record(holder, person) for person in range(12) for holder in ("A", "B")[: 1 + person % 2]]
+    hidden = year_statistics(records).hidden_population
+    assert hidden.status == "too_small" and hidden.estimate is None and hidden.observed == 10
