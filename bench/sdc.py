@@ -6,7 +6,7 @@ thirty tables linked by shared margins), protects them (primary, zero and second
 suppression with LP verification, rounding), then runs the LP attack on every suppressed
 count of the published release. Progress goes to stderr, the JSON to stdout.
 
-    uv run python bench/sdc.py [--persons 2000] [--holders 40] [--records-only 100000] [--seed 2014]
+    uv run python bench/sdc.py [--persons 900] [--holders 40] [--records-only 100000] [--seed 2014]
 """
 
 import argparse
@@ -23,7 +23,7 @@ import scipy
 
 from egide_analytics.sdc import ReleaseAttack, Rules, protect
 from egide_analytics.statistics import standard_tables, year_statistics
-from egide_analytics.statistics.synthetic import synthetic_year
+from egide_analytics.statistics.synthetic import synthetic_capture, synthetic_year
 
 
 def log(message: str) -> None:
@@ -36,7 +36,7 @@ def seconds(start: float) -> float:
 
 def release_figures(persons: int, holders: int, seed: int) -> dict[str, Any]:
     log(f"Generating {persons} persons over {holders} holders…")
-    records = synthetic_year(persons=persons, holders=holders, seed=seed)
+    records, population = synthetic_capture(persons=persons, holders=holders, seed=seed)
     start = time.perf_counter()
     tables = standard_tables(records)
     tables_seconds = seconds(start)
@@ -59,8 +59,8 @@ def release_figures(persons: int, holders: int, seed: int) -> dict[str, Any]:
     year_seconds = seconds(start)
     return {
         "records": len(records),
-        "population": persons,
-        "persons_seen": len({record.person for record in records}),
+        "persons": persons,
+        "generated_population": population,
         "holders": holders,
         "tables": len(tables),
         "counts": sum(flags.values()),
@@ -79,6 +79,7 @@ def release_figures(persons: int, holders: int, seed: int) -> dict[str, Any]:
         },
         "hidden_population": {
             "status": stats.hidden_population.status,
+            "true_population": population,
             "estimate": stats.hidden_population.estimate,
             "interval": [stats.hidden_population.lower, stats.hidden_population.upper],
         },
@@ -90,12 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--persons",
         type=int,
-        default=2000,
-        help="generated population of the protected year (default 2000; about 45 %% seen)",
+        default=900,
+        help="distinct persons of the protected year (default 900)",
     )
     parser.add_argument("--holders", type=int, default=40, help="data holders (default 40)")
     parser.add_argument(
-        "--records-only", type=int, default=100_000, help="generated population of the tables-only timing (0 skips)"
+        "--records-only", type=int, default=100_000, help="distinct persons of the tables-only timing (0 skips)"
     )
     parser.add_argument("--seed", type=int, default=2014)
     args = parser.parse_args(argv)
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         records = synthetic_year(persons=args.records_only, holders=args.holders, seed=args.seed)
         start = time.perf_counter()
         standard_tables(records)
-        report["large_tables"] = {"population": args.records_only, "records": len(records), "seconds": seconds(start)}
+        report["large_tables"] = {"persons": args.records_only, "records": len(records), "seconds": seconds(start)}
     report["machine"] = {
         "cores": os.cpu_count(),
         "python": platform.python_version(),

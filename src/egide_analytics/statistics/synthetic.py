@@ -77,20 +77,23 @@ def capture_probabilities(holders: int, coverage: float, rng: np.random.Generato
     return np.asarray(np.minimum(low * share, 0.95), dtype=np.float64)
 
 
-def synthetic_year(
+def synthetic_capture(
     persons: int = 3000, holders: int = 30, coverage: float = 0.45, seed: int = 2014
-) -> list[StatRecord]:
-    """Return the records of a year in which holders of unequal sizes each saw some of `persons` people.
+) -> tuple[list[StatRecord], int]:
+    """Return the records of a year in which `persons` people were seen, and the size of the population they came from.
 
-    Each holder sees each person independently (so that the hidden-population estimate should
-    find about `persons`); about `coverage` of them are seen at all, and those nobody saw have
-    no record. A second holder sometimes does not know whether a complaint was filed.
+    Each holder (of Pareto-distributed size) sees each person of the population independently,
+    so that the hidden-population estimate should find the returned size; about `coverage` of
+    the population is seen by at least one holder. Persons seen are numbered 0 … persons − 1.
+    A second holder sometimes does not know whether a complaint was filed.
     """
     rng = np.random.default_rng(seed)
     probabilities = capture_probabilities(holders, coverage, rng)
     names = [f"association-{index + 1:02d}" for index in range(holders)]
     records: list[StatRecord] = []
-    for person in range(persons):
+    population = seen = 0
+    while seen < persons:
+        population += 1
         seen_by = np.flatnonzero(rng.random(holders) < probabilities)
         if not len(seen_by):
             continue
@@ -99,5 +102,13 @@ def synthetic_year(
             copy = dict(variables)
             if number and rng.random() < 0.3:
                 copy["complaint_filed"] = UNKNOWN
-            records.append(StatRecord(names[int(holder)], person, copy))
-    return records
+            records.append(StatRecord(names[int(holder)], seen, copy))
+        seen += 1
+    return records, population
+
+
+def synthetic_year(
+    persons: int = 3000, holders: int = 30, coverage: float = 0.45, seed: int = 2014
+) -> list[StatRecord]:
+    """Return the records of a generated year with exactly `persons` distinct persons (see `synthetic_capture`)."""
+    return synthetic_capture(persons, holders, coverage, seed)[0]
