@@ -109,9 +109,7 @@ class SubmissionRecord(models.Model):
     class Meta:
         verbose_name = _("enregistrement de soumission")
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "record_id"], name="observatory_record_unique_id")
-        ]
+        constraints = [models.UniqueConstraint(fields=["submission", "record_id"], name="observatory_record_unique_id")]
 
     def __str__(self) -> str:
         return f"Enregistrement {self.record_id}"

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from egide_analytics.statistics import DeclaredCount, StatRecord
 
 from egide.observatory.models import LinkageRun, RecordPerson, ReviewPair, Submission
 from egide.observatory.vocabulary import Channel, Decision, RunState, SubmissionState
-from egide_analytics.statistics import DeclaredCount, StatRecord
 
 
 def stat_records(run: LinkageRun, year: int) -> list[StatRecord]:
