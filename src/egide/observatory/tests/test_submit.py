@@ -80,11 +80,8 @@ def test_no_name_birth_date_or_case_reference_reaches_the_observatory_tables(
 ) -> None:
     submission = do_submit_year(holder, YEAR, acting_user=supervisor)
 
-    stored = json.dumps(
-        [list(Submission.objects.filter(pk=submission.pk).values())[0]]
-        + list(SubmissionRecord.objects.filter(submission=submission).values("record_id", "tokens", "variables")),
-        default=str,
-    ).lower()
+    rows = SubmissionRecord.objects.filter(submission=submission).values("record_id", "tokens", "variables")
+    stored = json.dumps([*Submission.objects.filter(pk=submission.pk).values(), *rows], default=str).lower()
     clks = b"".join(bytes(r.clk) for r in SubmissionRecord.objects.all()).lower()
     for case in cases.values():
         assert case.reference.lower() not in stored
@@ -117,9 +114,11 @@ def test_a_second_submission_of_the_year_supersedes_the_first_with_stable_pseudo
 
 def test_without_a_linkage_key_nothing_is_read_or_written(supervisor: Any, holder: Any, cases: dict[str, Case]) -> None:
     events = AuditEvent.objects.count()
-    with override_settings(EGIDE_LINKAGE_KEY_FILE="/nonexistent/linkage.key"):
-        with pytest.raises(LinkageKeyMissing, match="Clé de rapprochement indisponible"):
-            do_submit_year(holder, YEAR, acting_user=supervisor)
+    with (
+        override_settings(EGIDE_LINKAGE_KEY_FILE="/nonexistent/linkage.key"),
+        pytest.raises(LinkageKeyMissing, match="Clé de rapprochement indisponible"),
+    ):
+        do_submit_year(holder, YEAR, acting_user=supervisor)
     assert not Submission.objects.exists()
     assert AuditEvent.objects.count() == events
 
