@@ -4,6 +4,7 @@ All records of all sources (data holders, years) are one set: duplicates inside 
 across sources and across years are found by the same single clustering.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -217,11 +218,14 @@ def _concatenate(sources: Sequence[Source]) -> tuple[np.ndarray, dict[str, list[
 
 
 def link(
-    sources: Sequence[Source], thresholds: Thresholds | None = None, blocking: BlockingConfig | None = None
+    sources: Sequence[Source], thresholds: Thresholds | None = None, blocking: BlockingConfig | None = None,
+    *, deduplicated_sources: bool = False,
 ) -> LinkResult:
-    """Cluster the records of all `sources` into persons."""
-    import time
+    """Cluster the records of all `sources` into persons.
 
+    `deduplicated_sources`: each source is known to hold each person at most once (a
+    one-to-one linkage); a cluster then never takes two records of one source.
+    """
     thresholds = thresholds or Thresholds()
     blocking = blocking or BlockingConfig()
     timings: dict[str, float] = {}
@@ -233,12 +237,13 @@ def link(
     scored = score_candidates(filters, tokens, clks, thresholds.review, blocking)
     timings["block_and_compare_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
-                             cohesion=thresholds.cohesion_or_review,
-                             max_cluster_size=thresholds.max_cluster_size)  # fmt: skip
-    labels = clusters.labels
     sizes = [len(source.record_ids) for source in sources]
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
+    clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
+                             cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
+                             source=source_of)  # fmt: skip
+    labels = clusters.labels
     review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
     return LinkResult(
