@@ -410,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="vérité de terrain source,record_id,person_id : affiche précision, rappel et F1",
     )  # fmt: skip
     linkage.add_argument(
-        "--one-per-source", action="store_true",
+        "--one-per-source",
+        action="store_true",
         help="chaque fichier est déjà dédoublonné : un groupe ne prend jamais deux enregistrements d'un même fichier",
     )
     linkage.add_argument("--json", action="store_true", help="résumé en JSON plutôt qu'en texte")

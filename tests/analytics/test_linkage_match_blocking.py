@@ -14,7 +14,9 @@ from egide_analytics.linkage.matching import score_candidates
 KEY = LinkageKey.from_bytes(b"blocking tests: a key of at least 32 bytes")
 
 
-def brute_force_candidates(tokens: dict[str, list[str]], clks: np.ndarray, config: BlockingConfig) -> set[tuple[int, int]]:
+def brute_force_candidates(
+    tokens: dict[str, list[str]], clks: np.ndarray, config: BlockingConfig
+) -> set[tuple[int, int]]:
     """Pairs sharing a block of some key, blocks over the size limit left out, by plain loops."""
     filters = FilterSet.from_packed(clks)
     codes = blocking_keys(tokens, clks, filters.counts, config).codes

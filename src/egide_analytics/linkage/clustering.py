@@ -103,9 +103,13 @@ def _cluster(
         if root_a == root_b:
             continue
         too_big = size[root_a] + size[root_b] > max_size
-        if too_big or (one_per_source and _share_a_source(root_a, root_b, following, source)) or (
-            (size[root_a] > 1 or size[root_b] > 1)
-            and not _cohesive(root_a, root_b, following, words, counts, cohesion)
+        if (
+            too_big
+            or (one_per_source and _share_a_source(root_a, root_b, following, source))
+            or (
+                (size[root_a] > 1 or size[root_b] > 1)
+                and not _cohesive(root_a, root_b, following, words, counts, cohesion)
+            )
         ):
             refused[n_refused] = k
             n_refused += 1

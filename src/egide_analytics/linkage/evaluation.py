@@ -74,9 +74,7 @@ def evaluate(predicted: np.ndarray, truth: np.ndarray) -> Evaluation:
                       clusters=n_clusters, exact_clusters=exact)  # fmt: skip
 
 
-def evaluate_link(
-    result: LinkResult, sources: Sequence[Source], truth: Mapping[tuple[str, str], str]
-) -> Evaluation:
+def evaluate_link(result: LinkResult, sources: Sequence[Source], truth: Mapping[tuple[str, str], str]) -> Evaluation:
     """Evaluate a linkage against `truth`: (source name, record id) → person id.
 
     Records missing from the truth count as persons of their own.

@@ -218,8 +218,11 @@ def _concatenate(sources: Sequence[Source]) -> tuple[np.ndarray, dict[str, list[
 
 
 def link(
-    sources: Sequence[Source], thresholds: Thresholds | None = None, blocking: BlockingConfig | None = None,
-    *, deduplicated_sources: bool = False,
+    sources: Sequence[Source],
+    thresholds: Thresholds | None = None,
+    blocking: BlockingConfig | None = None,
+    *,
+    deduplicated_sources: bool = False,
 ) -> LinkResult:
     """Cluster the records of all `sources` into persons.
 
