@@ -48,8 +48,8 @@ def test_febrl4_linkage_keeps_what_the_hardened_encodings_allow() -> None:
     thresholds = Thresholds()
     result = link(sources, thresholds, deduplicated_sources=True)
     evaluation = evaluate_link(result, sources, truth)
-    _, index_a, index_b = dice_all_pairs(FilterSet.from_packed(sources[0].encodings.clks),
-                                         FilterSet.from_packed(sources[1].encodings.clks), thresholds.match)  # fmt: skip
+    filters_a, filters_b = (FilterSet.from_packed(source.encodings.clks) for source in sources)
+    _, index_a, index_b = dice_all_pairs(filters_a, filters_b, thresholds.match)
     position_a = {record: i for i, record in enumerate(a.index)}
     position_b = {record: i for i, record in enumerate(b.index)}
     true_pairs = {(position_a[x], position_b[y]) for x, y in links}
