@@ -177,11 +177,11 @@ def dice_versus_anonlink(encodings_a: Encodings, encodings_b: Encodings, runs: i
 
 
 def large(records: int, seed: int, thresholds: Thresholds, directory: Path) -> dict[str, Any]:
-    from egide_analytics.linkage import synthetic  # type: ignore[attr-defined]
+    from egide_analytics.linkage import synthetic
 
     log(f"Génération de {records} enregistrements synthétiques…")
     started = time.perf_counter()
-    dataset = synthetic.generate(records, seed=seed)  # type: ignore[attr-defined]
+    dataset = synthetic.generate(records, seed=seed)
     generate_s = time.perf_counter() - started
     people, person_ids = dataset.identities, dataset.person_ids
     log("Encodage…")

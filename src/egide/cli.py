@@ -396,11 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
     linkage.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers encodés (.csv ou .parquet), même clé")
     linkage.add_argument("-o", "--output", metavar="GROUPES.csv", help="fichier des groupes à écrire")
     linkage.add_argument(
-        "--match", type=float, default=0.8, metavar="S",
+        "--match", type=float, default=0.85, metavar="S",
         help="similarité de Dice à partir de laquelle deux enregistrements sont une personne (défaut : %(default)s)",
     )  # fmt: skip
     linkage.add_argument(
-        "--review", type=float, default=0.7, metavar="S",
+        "--review", type=float, default=0.75, metavar="S",
         help="début de la bande des doublons possibles, examinés par une personne et jamais fusionnés "
         "(défaut : %(default)s)",
     )  # fmt: skip

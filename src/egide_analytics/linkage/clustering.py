@@ -45,13 +45,19 @@ def _find(parent: np.ndarray, node: int) -> int:
 
 @numba.njit(cache=True, nogil=True)
 def _cohesive(
-    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float
-) -> bool:
-    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other."""
+    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float,
+    exclusive: np.ndarray,
+) -> bool:  # fmt: skip
+    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other.
+
+    Two records whose exclusive codes are both known and differ are never cohesive.
+    """
     a = first_a
     while True:
         b = first_b
         while True:
+            if exclusive[a] != 0 and exclusive[b] != 0 and exclusive[a] != exclusive[b]:
+                return False
             shared = 0
             for w in range(words.shape[1]):
                 shared += _popcount64(words[a, w] & words[b, w])
@@ -87,6 +93,7 @@ def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: n
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
     max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
+    exclusive: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
@@ -106,10 +113,7 @@ def _cluster(
         if (
             too_big
             or (one_per_source and _share_a_source(root_a, root_b, following, source))
-            or (
-                (size[root_a] > 1 or size[root_b] > 1)
-                and not _cohesive(root_a, root_b, following, words, counts, cohesion)
-            )
+            or not _cohesive(root_a, root_b, following, words, counts, cohesion, exclusive)
         ):
             refused[n_refused] = k
             n_refused += 1
@@ -137,6 +141,7 @@ def dense_labels(roots: np.ndarray) -> np.ndarray:
 def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
     match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
+    exclusive: np.ndarray | None = None,
 ) -> Clusters:  # fmt: skip
     """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
 
@@ -151,5 +156,6 @@ def cluster_pairs(
         np.asarray(scores, dtype=np.float32), float(match), float(cohesion), int(max_cluster_size),
         filters.words, filters.counts,
         np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
+        np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

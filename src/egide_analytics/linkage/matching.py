@@ -12,9 +12,14 @@ from typing import Protocol
 import numba
 import numpy as np
 
-from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of
+from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
 from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
+
+
+# The exact token of the full date of birth and sex: two records with different known values
+# are two persons, however similar their names (a typo in a date goes to review instead).
+EXCLUSIVE_TOKEN = "dob_sex"  # noqa: S105 (a token's name, not a secret)
 
 
 class EncodingsLike(Protocol):
@@ -36,8 +41,8 @@ class Thresholds:
     `clustering`).
     """
 
-    match: float = 0.8
-    review: float = 0.7
+    match: float = 0.85
+    review: float = 0.75
     cohesion: float | None = None
     max_cluster_size: int = 50
 
@@ -223,11 +228,15 @@ def link(
     blocking: BlockingConfig | None = None,
     *,
     deduplicated_sources: bool = False,
+    exclusive_token: str | None = EXCLUSIVE_TOKEN,
 ) -> LinkResult:
     """Cluster the records of all `sources` into persons.
 
     `deduplicated_sources`: each source is known to hold each person at most once (a
     one-to-one linkage); a cluster then never takes two records of one source.
+    `exclusive_token`: two records whose values of this exact token are both known and
+    differ (by default: full date of birth and sex) are never put in one cluster; their
+    pair, if it scores a match, goes to review instead.
     """
     thresholds = thresholds or Thresholds()
     blocking = blocking or BlockingConfig()
@@ -243,9 +252,10 @@ def link(
     sizes = [len(source.record_ids) for source in sources]
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
+    exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
-                             source=source_of)  # fmt: skip
+                             source=source_of, exclusive=exclusive)  # fmt: skip
     labels = clusters.labels
     review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
