@@ -19,7 +19,7 @@ from egide.observatory.keys import LinkageKeyMissing
 from egide.observatory.models import Submission
 from egide.observatory.vocabulary import Channel
 from egide.organisations.models import Organisation
-from egide_analytics.submission import BY_NAME, VARIABLES
+from egide_analytics.submission import VARIABLES
 
 ANY_ROLE = capability(
     Cap.OBSERVATORY_SUBMIT, Cap.OBSERVATORY_SUBMISSIONS_MANAGE, Cap.OBSERVATORY_LINK, Cap.OBSERVATORY_VIEW
@@ -121,7 +121,6 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         "submission": submission,
         "summary": _variable_summary(submission),
         "can_withdraw": policies.can_withdraw(request.user, submission),
-        "form_label": BY_NAME["forms"].label,
     })  # fmt: skip
 
 
