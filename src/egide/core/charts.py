@@ -88,8 +88,9 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
 
 def _text(x: float, y: float, content: str, *, anchor: str = "start", weight: str = "normal", cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="{weight}"{klass}>'
-            f"{escape(content)}</text>")  # fmt: skip
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="{weight}"{klass}>{escape(content)}</text>'
+    )
 
 
 def _label(x: float, y: float, label: str, anchor: str = "end") -> str:
@@ -145,12 +146,17 @@ def _legend(names: Sequence[str], chart: str, y: float, *, lines: bool = False) 
         if lines:
             colour = COLOURS[index % len(COLOURS)]
             dash = DASHES[index % len(DASHES)]
-            parts.append(f'<line x1="{x}" y1="{y}" x2="{x + 20}" y2="{y}" stroke="{colour}" stroke-width="2.5"'
-                         + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")  # fmt: skip
+            parts.append(
+                f'<line x1="{x}" y1="{y}" x2="{x + 20}" y2="{y}" stroke="{colour}" stroke-width="2.5"'
+                + (f' stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
+            )
             parts.append(_marker(index, x + 10, y, "swatch"))
         else:
-            parts.append(f'<rect x="{x}" y="{y - 7}" width="20" height="14" fill="{_fill(index, chart)}" '
-                         f'stroke="{COLOURS[index % len(COLOURS)]}"/>')  # fmt: skip
+            parts.append(
+                f'<rect x="{x}" y="{y - 7}" width="20" height="14" fill="{_fill(index, chart)}" '
+                f'stroke="{COLOURS[index % len(COLOURS)]}"/>'
+            )
         parts.append(_text(x + 26, y + 4, name))
         x += width
     return f'<g class="legend">{"".join(parts)}</g>', ROW_HEIGHT + (y - first)
@@ -175,9 +181,13 @@ def bar_chart(
 ) -> str:
     """Draw a horizontal bar per item, its value written after the bar; None draws no bar and « s »."""
     return grouped_bar_chart(
-        title, [label for label, _ in items], [Series("", [value for _, value in items])],
-        description=description, unit=unit, chart_id=chart_id,
-    )  # fmt: skip
+        title,
+        [label for label, _ in items],
+        [Series("", [value for _, value in items])],
+        description=description,
+        unit=unit,
+        chart_id=chart_id,
+    )
 
 
 def grouped_bar_chart(
@@ -250,8 +260,10 @@ def grouped_bar_chart(
 
 def _bar(x: float, y: float, w: float, h: float, index: int, chart: str, tip: str) -> str:
     colour = COLOURS[index % len(COLOURS)]
-    return (f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{_fill(index, chart)}" '
-            f'stroke="{colour}" stroke-width="1"><title>{escape(tip)}</title></rect>')  # fmt: skip
+    return (
+        f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{_fill(index, chart)}" '
+        f'stroke="{colour}" stroke-width="1"><title>{escape(tip)}</title></rect>'
+    )
 
 
 def _marker(index: int, x: float, y: float, cls: str = "point") -> str:
@@ -280,8 +292,9 @@ def line_chart(
     legend_y = top_y + plot_h + 40
     top = _scale_max([v for s in series for v in s.values])
     step = (WIDTH - left - right) / max(len(years) - 1, 1)
-    parts = [f'<line x1="{left}" y1="{top_y + plot_h}" x2="{WIDTH - right}" y2="{top_y + plot_h}" '
-             f'stroke="{AXIS_COLOUR}"/>']  # fmt: skip
+    parts = [
+        f'<line x1="{left}" y1="{top_y + plot_h}" x2="{WIDTH - right}" y2="{top_y + plot_h}" stroke="{AXIS_COLOUR}"/>'
+    ]
     for tick in range(5):
         ty = top_y + plot_h - plot_h * tick / 4
         parts.append(_text(left - 6, ty + 4, format_number(top * tick / 4), anchor="end"))
@@ -339,15 +352,21 @@ def interval_chart(title: str, rows: Sequence[IntervalRow], *, description: str 
     for row in rows:
         mid = y + 20
         parts.append(_label(left - 8, mid, row.label))
-        parts.append(f'<rect x="{at(row.low):.1f}" y="{mid - 7:.1f}" width="{at(row.high) - at(row.low):.1f}" '
-                     f'height="14" fill="#e3e3fd" stroke="{COLOURS[0]}" class="interval"/>')  # fmt: skip
+        parts.append(
+            f'<rect x="{at(row.low):.1f}" y="{mid - 7:.1f}" width="{at(row.high) - at(row.low):.1f}" '
+            f'height="14" fill="#e3e3fd" stroke="{COLOURS[0]}" class="interval"/>'
+        )
         if row.known is not None:
             kx = at(row.known)
-            parts.append(f'<line x1="{kx:.1f}" y1="{mid - 12:.1f}" x2="{kx:.1f}" y2="{mid + 12:.1f}" '
-                         f'stroke="{COLOURS[2]}" stroke-width="3" stroke-dasharray="3 2" class="known"/>')  # fmt: skip
+            parts.append(
+                f'<line x1="{kx:.1f}" y1="{mid - 12:.1f}" x2="{kx:.1f}" y2="{mid + 12:.1f}" '
+                f'stroke="{COLOURS[2]}" stroke-width="3" stroke-dasharray="3 2" class="known"/>'
+            )
         parts.append(_marker(0, at(row.estimate), mid))
-        note = (f"estimation {format_number(row.estimate)} (intervalle {format_number(row.low)} – "
-                f"{format_number(row.high)})")  # fmt: skip
+        note = (
+            f"estimation {format_number(row.estimate)} (intervalle {format_number(row.low)} – "
+            f"{format_number(row.high)})"
+        )
         if row.known is not None:
             note += f" ; personnes connues : {format_number(row.known)}"
         parts.append(_text(left, mid + 26, note, cls="value"))
@@ -360,13 +379,14 @@ def interval_chart(title: str, rows: Sequence[IntervalRow], *, description: str 
 
 def _intervals_legend(y: float) -> tuple[str, float]:
     parts = [
-        _marker(0, 14, y, "swatch"), _text(24, y + 4, "estimation"),
+        _marker(0, 14, y, "swatch"),
+        _text(24, y + 4, "estimation"),
         f'<rect x="110" y="{y - 7}" width="24" height="14" fill="#e3e3fd" stroke="{COLOURS[0]}"/>',
         _text(140, y + 4, "intervalle de confiance à 95 %"),
         f'<line x1="350" y1="{y - 9}" x2="350" y2="{y + 9}" stroke="{COLOURS[2]}" stroke-width="3" '
         'stroke-dasharray="3 2"/>',
         _text(360, y + 4, "personnes connues (comptées une fois)"),
-    ]  # fmt: skip
+    ]
     return f'<g class="legend">{"".join(parts)}</g>', ROW_HEIGHT
 
 
