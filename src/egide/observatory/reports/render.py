@@ -169,7 +169,7 @@ class _Builder:
             str(self.figures["year"]), estimate["estimate"], estimate["low"], estimate["high"], estimate.get("known")
         )
         svg = interval_chart(caption, [row], description=_describe_estimate(estimate))
-        notes = [*estimate.get("notes", []), "Estimation et bornes arrondies à la dizaine."]
+        notes = list(estimate.get("notes", []))
         return Block("figure", caption, self.source, notes, svg=_safe(svg))
 
 
@@ -207,6 +207,7 @@ def build_sections(figures: Figures) -> list[Section]:
                 b.table("minor_now"),
                 b.table("minor_at_start"),
                 b.bars("region_of_origin"),
+                b.bars("nationality", "Victimes selon la nationalité (dix plus fréquentes)"),
             ],
         ),
         (
@@ -217,6 +218,8 @@ def build_sections(figures: Figures) -> list[Section]:
                 b.grouped("forms_by_sex", CHART_SEX_COLUMNS),
                 b.table("forms_by_sex"),
                 b.table("exploited_in_france"),
+                b.table("network"),
+                b.table("housed_by_exploiter"),
             ],
         ),
         (
@@ -226,6 +229,7 @@ def build_sections(figures: Figures) -> list[Section]:
                 b.bars("support"),
                 b.bars("administrative_status"),
                 b.table("complaint_filed"),
+                b.bars("identified_by"),
             ],
         ),
         (
