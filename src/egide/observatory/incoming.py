@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from egide.observatory.vocabulary import Channel
 from egide_analytics.linkage import EncodedFile, EncodedFileError, read_encoded

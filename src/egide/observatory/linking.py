@@ -11,16 +11,16 @@ import json
 import logging
 import time
 from collections import defaultdict
-from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
-from egide_analytics.linkage import Encodings, Source, Thresholds, link
 
 from egide.core.audit import record_event
 from egide.observatory.models import LinkageRun, RecordPerson, ReviewPair, Submission, SubmissionRecord
 from egide.observatory.vocabulary import Decision, RunState
+from egide_analytics.linkage import Encodings
+from egide_analytics.linkage.matching import LinkResult, Source, Thresholds, link
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _load(run: LinkageRun) -> tuple[list[Submission], list[list[int]], list[Sour
     return linkable, pks, sources, alone
 
 
-def _persist(run: LinkageRun, pks: list[list[int]], result: Any, alone: list[int]) -> None:
+def _persist(run: LinkageRun, pks: list[list[int]], result: LinkResult, alone: list[int]) -> None:
     rows: list[RecordPerson] = []
     next_cluster = 0
     for source_pks, clusters in zip(pks, result.cluster_of, strict=True):
@@ -102,8 +102,7 @@ def _persist(run: LinkageRun, pks: list[list[int]], result: Any, alone: list[int
         batch_size=5000,
         ignore_conflicts=True,
     )
-    counts = dict(getattr(result, "counts", {}) or {})
-    run.candidate_pairs = int(counts.get("candidate_pairs", counts.get("comparisons", 0)))
+    run.candidate_pairs = result.candidate_pairs
     run.review_count = len(result.review_pairs)
 
 

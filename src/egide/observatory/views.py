@@ -189,7 +189,7 @@ def _pending_survey(request: HttpRequest) -> tuple[Any, survey.SurveyReport, Org
     pending = SURVEY_STAGE.pending(request)
     if pending is None:
         return None
-    organisation = _upload_holders(request.user).filter(pk=pending.extra.get("organisation")).first()
+    organisation = _upload_holders(request.user).filter(pk=int(pending.extra.get("organisation") or 0)).first()
     if organisation is None:
         return None
     report = survey.read_survey(pending.path.read_bytes(), fingerprint=str(pending.extra.get("fingerprint", "")))
