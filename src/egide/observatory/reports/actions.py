@@ -32,8 +32,9 @@ def do_request_report(year: int, *, acting_user: User | None, enqueue: bool = Tr
         raise ReportError(f"Aucun appariement terminé ne couvre l'année {year} : lancez d'abord un appariement.")
     with transaction.atomic(durable=True):
         report = AnnualReport.objects.create(year=year, linkage_run=run, generated_by=acting_user)
-        record_event("observatory.report_requested", actor=acting_user, target=report,
-                     extra={"year": year, "run": run.pk})  # fmt: skip
+        record_event(
+            "observatory.report_requested", actor=acting_user, target=report, extra={"year": year, "run": run.pk}
+        )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(report.pk))
     return report
@@ -54,18 +55,27 @@ def generate_report(report_id: int) -> AnnualReport:
         return report
     try:
         files = build_report_files(report)
-    except Exception as error:  # noqa: BLE001 -- any failure is recorded on the report, then the job ends
+    except Exception as error:
         logger.exception("Annual report %s failed", report_id)
         return _record_failure(report, error)
     with transaction.atomic(durable=True):
         AnnualReport.objects.filter(pk=report.pk).update(
-            state=ReportState.READY, figures=files.figures, html=files.html, html_sha256=files.html_sha256,
-            pdf=files.pdf, pdf_sha256=files.pdf_sha256, generated_at=files.generated_at, error="",
-        )  # fmt: skip
+            state=ReportState.READY,
+            figures=files.figures,
+            html=files.html,
+            html_sha256=files.html_sha256,
+            pdf=files.pdf,
+            pdf_sha256=files.pdf_sha256,
+            generated_at=files.generated_at,
+            error="",
+        )
         report.refresh_from_db()
-        record_event("observatory.report_generated", actor=report.generated_by, target=report,
-                     extra={"year": report.year, "html_sha256": files.html_sha256,
-                            "pdf_sha256": files.pdf_sha256})  # fmt: skip
+        record_event(
+            "observatory.report_generated",
+            actor=report.generated_by,
+            target=report,
+            extra={"year": report.year, "html_sha256": files.html_sha256, "pdf_sha256": files.pdf_sha256},
+        )
     return report
 
 
@@ -74,8 +84,7 @@ def _record_failure(report: AnnualReport, error: Exception) -> AnnualReport:
     with transaction.atomic(durable=True):
         AnnualReport.objects.filter(pk=report.pk).update(state=ReportState.FAILED, error=message)
         report.refresh_from_db()
-        record_event("observatory.report_failed", actor=report.generated_by, target=report,
-                     extra={"year": report.year})  # fmt: skip
+        record_event("observatory.report_failed", actor=report.generated_by, target=report, extra={"year": report.year})
     return report
 
 
@@ -86,14 +95,19 @@ def do_publish_report(report: AnnualReport, *, acting_user: User | None) -> Annu
         if report.state != ReportState.READY:
             raise ReportError(f"Le rapport n° {report.pk} n'est pas prêt à être publié ({report.get_state_display()}).")
         replaced: list[Any] = list(
-            AnnualReport.objects.select_for_update().filter(year=report.year, state=ReportState.PUBLISHED)
+            AnnualReport.objects.select_for_update()
+            .filter(year=report.year, state=ReportState.PUBLISHED)
             .values_list("pk", flat=True)
-        )  # fmt: skip
+        )
         AnnualReport.objects.filter(pk__in=replaced).update(state=ReportState.READY)
         report.state = ReportState.PUBLISHED
         report.published_by = acting_user
         report.published_at = timezone.now()
         report.save(update_fields=["state", "published_by", "published_at", "updated_at"])
-        record_event("observatory.report_published", actor=acting_user, target=report,
-                     extra={"year": report.year, "replaced": replaced, "pdf_sha256": report.pdf_sha256})  # fmt: skip
+        record_event(
+            "observatory.report_published",
+            actor=acting_user,
+            target=report,
+            extra={"year": report.year, "replaced": replaced, "pdf_sha256": report.pdf_sha256},
+        )
     return report

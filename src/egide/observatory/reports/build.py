@@ -26,10 +26,22 @@ from egide_analytics.statistics import DECLARED, PERSONS, YearStatistics, year_s
 
 # Tables of distinct persons the report shows (one-way), then those also shown « as declared ».
 PERSON_TABLES = (
-    "status", "sex", "age_group", "minor_now", "minor_at_start", "region_of_origin", "nationality", "forms",
-    "exploited_in_france", "network", "housed_by_exploiter", "support", "administrative_status", "complaint_filed",
+    "status",
+    "sex",
+    "age_group",
+    "minor_now",
+    "minor_at_start",
+    "region_of_origin",
+    "nationality",
+    "forms",
+    "exploited_in_france",
+    "network",
+    "housed_by_exploiter",
+    "support",
+    "administrative_status",
+    "complaint_filed",
     "identified_by",
-)  # fmt: skip
+)
 DECLARED_TABLES = ("status", "sex", "age_group", "forms", "region_of_origin")
 CROSS_TABLES = {"forms_by_sex": f"{PERSONS}.forms_by_sex"}
 
@@ -62,17 +74,28 @@ def safe_table(table: SafeTable, name: str, *, title: str | None = None) -> dict
     """Copy a protected table into the figures document: published values, None where suppressed."""
     axis = table.rows
     if table.columns is None:
-        rows = [(code, label, [_value(table.row_margin[i])])
-                for i, (code, label) in enumerate(zip(axis.codes, axis.labels, strict=True))]  # fmt: skip
+        rows = [
+            (code, label, [_value(table.row_margin[i])])
+            for i, (code, label) in enumerate(zip(axis.codes, axis.labels, strict=True))
+        ]
         columns: list[tuple[str, str]] = []
     else:
         columns = list(zip(table.columns.codes, table.columns.labels, strict=True))
-        rows = [(code, label, [_value(c) for c in table.cells[i]])
-                for i, (code, label) in enumerate(zip(axis.codes, axis.labels, strict=True))]  # fmt: skip
+        rows = [
+            (code, label, [_value(c) for c in table.cells[i]])
+            for i, (code, label) in enumerate(zip(axis.codes, axis.labels, strict=True))
+        ]
     return make_table(
-        name, title or table.title, rows=rows, total=_value(table.total), unit=table.unit,
-        population=table.population, row_title=axis.title.capitalize(), columns=columns, notes=table.notes,
-    )  # fmt: skip
+        name,
+        title or table.title,
+        rows=rows,
+        total=_value(table.total),
+        unit=table.unit,
+        population=table.population,
+        row_title=axis.title.capitalize(),
+        columns=columns,
+        notes=table.notes,
+    )
 
 
 def figures_from_statistics(
@@ -90,8 +113,11 @@ def figures_from_statistics(
         tables[name] = safe_table(statistics.table(f"{DECLARED}.{variable}"), name)
     for name, source in CROSS_TABLES.items():
         tables[name] = safe_table(statistics.table(source), name)
-    tables["persons_by_holders"] = safe_table(statistics.table(f"{PERSONS}.holder_count"), "persons_by_holders",
-                                              title="Personnes selon le nombre d'associations qui les ont déclarées")  # fmt: skip
+    tables["persons_by_holders"] = safe_table(
+        statistics.table(f"{PERSONS}.holder_count"),
+        "persons_by_holders",
+        title="Personnes selon le nombre d'associations qui les ont déclarées",
+    )
     tables["holders_by_size"] = _holders_by_size(statistics)
     persons, declared = tables["status"], tables["declared_status"]
     holders = statistics.holders
@@ -104,12 +130,12 @@ def figures_from_statistics(
             "release_id": None,
             "holders_with_records": holders.with_records,
             "holders_aggregate_only": holders.aggregate_only,
-        },  # fmt: skip
+        },
         "rules": {
             "threshold": rules.threshold,
             "rounding_base": rules.rounding_base,
             "zeros_disclosive": rules.zeros_disclosive,
-        },  # fmt: skip
+        },
         "tables": tables,
         "key": {
             "declared": declared["total"],
@@ -129,36 +155,51 @@ def _row(table: dict[str, Any], code: str) -> Cell:
 
 
 def _holders_by_size(statistics: YearStatistics) -> dict[str, Any]:
-    """Associations and their declarations by size class; no association is named."""
-    declarations = statistics.table(f"{DECLARED}.holder_size")
-    by_size = statistics.holders.by_size
-    rows = [(code, label, [by_size.get(code, 0), _value(declarations.row_margin[i])])
-            for i, (code, label) in enumerate(zip(declarations.rows.codes, declarations.rows.labels, strict=True))]  # fmt: skip
-    return make_table(
-        "holders_by_size", "Associations et victimes déclarées selon la taille de l'association", rows=rows,
-        total=_value(declarations.total), unit="associations", population=DECLARED,
-        row_title="Victimes déclarées par l'association dans l'année",
-        columns=[("holders", "Associations"), ("declarations", "Victimes déclarées")],
-        notes=["Les associations sont regroupées par nombre de victimes déclarées ; aucune n'est nommée."],
-    )  # fmt: skip
+    """Victims declared by associations grouped by size; no association is named or counted per class."""
+    table = safe_table(
+        statistics.table(f"{DECLARED}.holder_size"),
+        "holders_by_size",
+        title="Victimes déclarées selon la taille de l'association qui les déclare",
+    )
+    table["row_title"] = "Victimes déclarées par l'association dans l'année"
+    table["notes"].append("Les associations sont regroupées par nombre de victimes déclarées ; aucune n'est nommée.")
+    return table
 
 
 def _population(statistics: YearStatistics) -> dict[str, Any]:
     hidden = statistics.hidden_population
     if not hidden.ok:
         status = "too_sparse" if hidden.lists else "unavailable"
-        return {"status": status, "lists": len(hidden.lists), "known": hidden.observed,
-                "notes": [hidden.note] if hidden.note else []}  # fmt: skip
+        return {
+            "status": status,
+            "lists": len(hidden.lists),
+            "known": hidden.observed,
+            "notes": [hidden.note] if hidden.note else [],
+        }
     pairs = [f"{first} × {second}" for first, second in hidden.interactions]
     model = "effets principaux des listes" + (f" et interactions {', '.join(pairs)}" if pairs else " seuls")
     base = statistics.rules.rounding_base
     return {
-        "status": "estimated", "estimate": hidden.estimate, "low": hidden.lower, "high": hidden.upper,
-        "level": hidden.level, "known": hidden.observed, "model": model, "method": _method(hidden.method),
-        "lists": len(hidden.lists), "grouping": hidden.grouping,
-        "notes": [n for n in (hidden.note, f"Estimation, bornes et personnes connues arrondies à {base}.",
-                              f"Listes : {hidden.grouping}.") if n],
-    }  # fmt: skip
+        "status": "estimated",
+        "estimate": hidden.estimate,
+        "low": hidden.lower,
+        "high": hidden.upper,
+        "level": hidden.level,
+        "known": hidden.observed,
+        "model": model,
+        "method": _method(hidden.method),
+        "lists": len(hidden.lists),
+        "grouping": hidden.grouping,
+        "notes": [
+            n
+            for n in (
+                hidden.note,
+                f"Estimation, bornes et personnes connues arrondies à {base}.",
+                f"Listes : {hidden.grouping}.",
+            )
+            if n
+        ],
+    }
 
 
 def _method(method: str) -> str:
@@ -168,8 +209,14 @@ def _method(method: str) -> str:
 def history_before(year: int) -> list[dict[str, Any]]:
     """Return the key numbers of the published reports of earlier years (already protected)."""
     reports = AnnualReport.objects.published().filter(year__lt=year).order_by("year")
-    return [{"year": r.year, "declared": r.figures.get("key", {}).get("declared"),
-             "distinct": r.figures.get("key", {}).get("distinct")} for r in reports]  # fmt: skip
+    return [
+        {
+            "year": r.year,
+            "declared": r.figures.get("key", {}).get("declared"),
+            "distinct": r.figures.get("key", {}).get("distinct"),
+        }
+        for r in reports
+    ]
 
 
 def build_report_files(report: AnnualReport) -> ReportFiles:
@@ -177,8 +224,9 @@ def build_report_files(report: AnnualReport) -> ReportFiles:
     if report.state != ReportState.GENERATING or report.linkage_run is None:
         raise ValueError(f"Le rapport n° {report.pk} n'attend pas de génération.")
     statistics = statistics_for(report.linkage_run, report.year)
-    figures = figures_from_statistics(statistics, year=report.year, run_id=report.linkage_run.pk,
-                                      history=history_before(report.year))  # fmt: skip
+    figures = figures_from_statistics(
+        statistics, year=report.year, run_id=report.linkage_run.pk, history=history_before(report.year)
+    )
     figures["sources"]["release_id"] = report.release_id
     generated_at = timezone.localtime()
     html = render_html(figures, generated_at=generated_at)

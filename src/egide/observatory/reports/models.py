@@ -1,5 +1,7 @@
 """The annual report: its frozen figures, its HTML and PDF with their digests, and its publication."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,11 +11,15 @@ from egide.core.models import BaseModel
 from egide.observatory.reports.vocabulary import ReportState
 
 
-def _user(verbose_name: str, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user(verbose_name: Any, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="+",
-        null=null, blank=null,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=null,
+        blank=null,
+    )
 
 
 class AnnualReportQuerySet(models.QuerySet["AnnualReport"]):
@@ -26,9 +32,13 @@ class AnnualReport(BaseModel):
 
     year = models.PositiveSmallIntegerField(_("année"))
     linkage_run = models.ForeignKey(
-        "observatory.LinkageRun", verbose_name=_("appariement"), on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True,
-    )  # fmt: skip
+        "observatory.LinkageRun",
+        verbose_name=_("appariement"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     # The publication's release (egide.observatory.publication), by id: that app sits beside this one.
     release_id = models.PositiveIntegerField(_("publication de données"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=12, choices=ReportState.choices, default=ReportState.GENERATING)

@@ -236,6 +236,7 @@ def build_sections(figures: Figures) -> list[Section]:
             "associations",
             "L'activité des associations",
             [
+                b.bars("holders_by_size"),
                 b.table("holders_by_size"),
             ],
         ),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from egide.accounts.models import User
 from egide.accounts.roles import Cap
 from egide.core.access import PUBLIC, capability, route_policy
 from egide.observatory.models import LinkageRun
@@ -18,6 +19,12 @@ VIEW = capability(Cap.OBSERVATORY_VIEW)
 RELEASE = capability(Cap.OBSERVATORY_RELEASE)
 # A standalone document: its styles are inline, and it loads nothing but the fonts.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; img-src 'self' data:"
+
+
+def _user(request: HttpRequest) -> User:
+    """Return the logged-in user (the route policy has already refused anonymous callers)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _years_with_runs() -> list[int]:
@@ -36,7 +43,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     context = {
         "reports": reports,
         "years": _years_with_runs(),
-        "can_release": request.user.has_capability(Cap.OBSERVATORY_RELEASE),
+        "can_release": _user(request).has_capability(Cap.OBSERVATORY_RELEASE),
         "generating": any(r.state == ReportState.GENERATING for r in reports),
     }
     return render(request, "observatory_reports/list.html", context)
@@ -50,7 +57,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choisissez l'année du rapport.")
         return redirect("observatory_reports:list")
     try:
-        report = do_request_report(int(year), acting_user=request.user)  # type: ignore[arg-type]
+        report = do_request_report(int(year), acting_user=_user(request))
     except ReportError as error:
         messages.error(request, str(error))
         return redirect("observatory_reports:list")
@@ -98,7 +105,7 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, "Cochez la case de confirmation pour publier le rapport.")
         return redirect("observatory_reports:list")
     try:
-        do_publish_report(report, acting_user=request.user)  # type: ignore[arg-type]
+        do_publish_report(report, acting_user=_user(request))
     except ReportError as error:
         messages.error(request, str(error))
         return redirect("observatory_reports:list")

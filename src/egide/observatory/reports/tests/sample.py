@@ -82,12 +82,10 @@ def sample_figures(year: int = 2024) -> dict[str, Any]:
         ),
         "holders_by_size": make_table(
             "holders_by_size",
-            "Associations selon le nombre de victimes déclarées",
-            row_title="Victimes déclarées",
-            unit="associations",
-            columns=[("holders", "Associations"), ("records", "Victimes déclarées")],
-            rows=[("1-9", "moins de 10", [20, None]), ("10-49", "10 à 49", [15, 410])],
-            total=None,
+            "Victimes déclarées selon la taille de l'association",
+            population="declared",
+            rows=[("1-9", "moins de 10", [None]), ("10-49", "10 à 49", [410]), ("200+", "200 ou plus", [4335])],
+            total=4760,
         ),
         "persons_by_holders": make_table(
             "persons_by_holders",
