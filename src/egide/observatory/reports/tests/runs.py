@@ -22,12 +22,15 @@ def make_run(year: int, persons: Sequence[Person], *, user: User) -> LinkageRun:
     for holder in holders:
         organisation = OrganisationFactory(name=holder)
         submissions[holder] = Submission.objects.create(
-            organisation=organisation, year=year, channel=Channel.ENCODED_FILE, schema_version=SCHEMA_VERSION,
-            submitted_by=user, record_count=sum(holder in seen_by for _, seen_by in persons),
-        )  # fmt: skip
+            organisation=organisation,
+            year=year,
+            channel=Channel.ENCODED_FILE,
+            schema_version=SCHEMA_VERSION,
+            submitted_by=user,
+            record_count=sum(holder in seen_by for _, seen_by in persons),
+        )
     now = timezone.now()
-    run = LinkageRun.objects.create(state=RunState.DONE, years=[year], started_by=user, started_at=now,
-                                    finished_at=now)  # fmt: skip
+    run = LinkageRun.objects.create(state=RunState.DONE, years=[year], started_by=user, started_at=now, finished_at=now)
     run.submissions.set(submissions.values())
     for person, (variables, seen_by) in enumerate(persons, start=1):
         for holder in seen_by:
@@ -58,7 +61,10 @@ def realistic_persons(count: int = 400, seed: int = 2024) -> list[Person]:
             "administrative_status": rng.choices(["residence_permit", "receipt", "irregular"], weights=[3, 3, 4])[0],
             "support": sorted(set(rng.sample(["housing", "health", "legal", "psychological"], 2))),
         }
-        seen_by = [h for h, p in (("Association A", 0.6), ("Association B", 0.4), ("Association C", 0.3),
-                                  ("Association D", 0.2)) if rng.random() < p] or ["Association A"]  # fmt: skip
+        seen_by = [
+            h
+            for h, p in (("Association A", 0.6), ("Association B", 0.4), ("Association C", 0.3), ("Association D", 0.2))
+            if rng.random() < p
+        ] or ["Association A"]
         persons.append((variables, seen_by))
     return persons

@@ -20,8 +20,16 @@ from egide.observatory.reports.tests.runs import make_run, realistic_persons
 from egide.observatory.reports.vocabulary import ReportState
 
 YEAR = 2024
-SECTIONS = ("L'essentiel", "Profil des victimes", "Formes d'exploitation", "Accompagnement",
-            "L'activité des associations", "L'effet du dédoublonnage", "La population cachée", "Méthodologie")  # fmt: skip
+SECTIONS = (
+    "L'essentiel",
+    "Profil des victimes",
+    "Formes d'exploitation",
+    "Accompagnement",
+    "L'activité des associations",
+    "L'effet du dédoublonnage",
+    "La population cachée",
+    "Méthodologie",
+)
 
 
 @pytest.fixture
