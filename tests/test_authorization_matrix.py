@@ -35,6 +35,8 @@ from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
 from egide.identification.actions import ScreeningData, do_create_screening, do_record_answers, load_shipped_lists
 from egide.identification.models import Indicator, IndicatorList
+from egide.observatory.reports.models import AnnualReport
+from egide.observatory.reports.vocabulary import ReportState
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
@@ -142,6 +144,7 @@ def acse_api_rule(c: Caller) -> tuple[int, int]:
 
 
 SUPERVISOR = (Role.CASE_SUPERVISOR,)
+OBSERVATORY_READERS = (Role.STATISTICIAN, Role.NATIONAL_COORDINATOR, Role.RAPPORTEUR)
 TEAM_MANAGERS = (Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
 ANSWERERS = (*SCREENERS, Role.ACSE_COORDINATOR)
 REFERRERS = ANSWERERS
@@ -308,6 +311,16 @@ EXPECTED: dict[str, Rule] = {
     "acse:host_home": login_then(has_role(*SCREENERS), post=405),
     "acse:statistics": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
     "acse:statistics_csv": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
+    # Annual report: the observatory reads, the statistician generates and publishes; empty POSTs name no
+    # year and lack the confirmation, so they send back to the list. The public reads the published 2023.
+    "observatory_reports:list": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "observatory_reports:generate": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "observatory_reports:detail": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "observatory_reports:pdf": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "observatory_reports:publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "public_reports:list": everyone(),
+    "public_reports:detail": everyone(),
+    "public_reports:pdf": everyone(),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -372,6 +385,7 @@ class World:
     teams: dict[str, int] = field(default_factory=dict)
     referrals: dict[str, int] = field(default_factory=dict)
     acse: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -402,6 +416,7 @@ def world(db: Any) -> World:
     world.teams = _teams(world)
     world.referrals = _referrals(world)
     world.acse = _acse(world)
+    world.reports = _reports()
     return world
 
 
@@ -488,10 +503,17 @@ def _acse(world: World) -> dict[str, int]:
             "referral_id": waiting.pk}  # fmt: skip
 
 
+def _reports() -> dict[str, int]:
+    """A ready annual report of 2024 and the published one of 2023."""
+    ready = AnnualReport.objects.create(year=2024, state=ReportState.READY, html="<p>2024</p>", pdf=b"%PDF-1.7")
+    AnnualReport.objects.create(year=2023, state=ReportState.PUBLISHED, html="<p>2023</p>", pdf=b"%PDF-1.7")
+    return {"report_id": ready.pk, "year": 2023}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
-              **world.referrals}  # fmt: skip
+              **world.referrals, **world.reports}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():
