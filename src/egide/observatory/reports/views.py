@@ -9,11 +9,10 @@ from django.views.decorators.http import require_POST, require_safe
 from egide.accounts.models import User
 from egide.accounts.roles import Cap
 from egide.core.access import PUBLIC, capability, route_policy
-from egide.observatory.models import LinkageRun
 from egide.observatory.reports.actions import ReportError, do_publish_report, do_request_report
 from egide.observatory.reports.models import AnnualReport
+from egide.observatory.reports.selectors import years_with_runs
 from egide.observatory.reports.vocabulary import ReportState
-from egide.observatory.vocabulary import RunState
 
 VIEW = capability(Cap.OBSERVATORY_VIEW)
 RELEASE = capability(Cap.OBSERVATORY_RELEASE)
@@ -27,13 +26,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _years_with_runs() -> list[int]:
-    years: set[int] = set()
-    for run_years in LinkageRun.objects.filter(state=RunState.DONE).values_list("years", flat=True):
-        years.update(int(year) for year in run_years)
-    return sorted(years, reverse=True)
-
-
 @route_policy(VIEW)
 @require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -42,7 +34,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "reports": reports,
-        "years": _years_with_runs(),
+        "years": years_with_runs(),
         "can_release": _user(request).has_capability(Cap.OBSERVATORY_RELEASE),
         "generating": any(r.state == ReportState.GENERATING for r in reports),
     }
