@@ -57,13 +57,15 @@ class IntervalRow:
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """Write a number the French way: narrow no-break space between thousands, comma decimals.
+    """Write a number the French way: no-break space between thousands, comma decimals.
+
+    The plain no-break space, not the narrow one: the State's typeface (Marianne) lacks it.
 
     >>> format_number(12345), format_number(0.256, 1)
-    ('12\u202f345', '0,3')
+    ('12\xa0345', '0,3')
     """
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def _show(value: Value, unit: str = "") -> str:
@@ -289,9 +291,10 @@ def line_chart(
     """
     chart = chart_id or _chart_id(title, years, [(s.name, tuple(s.values)) for s in series])
     left, right, top_y, plot_h = 56.0, 24.0, 16.0, 200.0
+    inset = 28.0  # keeps the first and last points' labels clear of the axis labels
     legend_y = top_y + plot_h + 40
     top = _scale_max([v for s in series for v in s.values])
-    step = (WIDTH - left - right) / max(len(years) - 1, 1)
+    step = (WIDTH - left - right - 2 * inset) / max(len(years) - 1, 1)
     parts = [
         f'<line x1="{left}" y1="{top_y + plot_h}" x2="{WIDTH - right}" y2="{top_y + plot_h}" stroke="{AXIS_COLOUR}"/>'
     ]
@@ -300,7 +303,7 @@ def line_chart(
         parts.append(_text(left - 6, ty + 4, format_number(top * tick / 4), anchor="end"))
         parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{WIDTH - right}" y2="{ty:.1f}" stroke="#dddddd"/>')
     for j, year in enumerate(years):
-        parts.append(_text(left + j * step, top_y + plot_h + 18, str(year), anchor="middle"))
+        parts.append(_text(left + inset + j * step, top_y + plot_h + 18, str(year), anchor="middle"))
     for k, s in enumerate(series):
         colour, dash = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)]
         segment: list[str] = []
@@ -310,9 +313,11 @@ def line_chart(
                     parts.append(_polyline(segment, colour, dash))
                 segment = []
                 if j < len(s.values):
-                    parts.append(_text(left + j * step, top_y + plot_h - 6, SUPPRESSED, anchor="middle", cls="value"))
+                    parts.append(
+                        _text(left + inset + j * step, top_y + plot_h - 6, SUPPRESSED, anchor="middle", cls="value")
+                    )
                 continue
-            x, y = left + j * step, top_y + plot_h - plot_h * float(value) / top
+            x, y = left + inset + j * step, top_y + plot_h - plot_h * float(value) / top
             segment.append(f"{x:.1f},{y:.1f}")
             parts.append(_marker(k, x, y))
             parts.append(_text(x, y - 8, format_number(value), anchor="middle", cls="value"))
@@ -333,7 +338,7 @@ def interval_chart(title: str, rows: Sequence[IntervalRow], *, description: str 
     """Draw each estimate as a point on its interval, the known persons as a marked tick.
 
     >>> svg = interval_chart("Population", [IntervalRow("2024", 1200, 950, 1600, known=800)])
-    >>> "1\u202f200" in svg and "950" in svg and "connues" in svg
+    >>> "1\xa0200" in svg and "950" in svg and "connues" in svg
     True
     """
     chart = chart_id or _chart_id(title, [(r.label, r.estimate, r.low, r.high, r.known) for r in rows])
