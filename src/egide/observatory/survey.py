@@ -131,7 +131,8 @@ def _notice(sheet: Any, year: int | None) -> None:
         "",
         "1. Feuille « Agrégats » (obligatoire) : pour chaque ligne, indiquez le nombre de personnes repérées",
         "   (identifiées sans accompagnement dans l'année) et accompagnées (suivies dans l'année).",
-        "   Laissez 0 ou vide si aucune. Ne modifiez pas les colonnes de libellés.",
+        "   Laissez 0 ou vide si aucune. Ne modifiez pas les colonnes de libellés. Chaque personne compte une fois,",
+        "   sous sa forme d'exploitation principale ; le tableau par région d'origine compte les mêmes personnes.",
         "2. Feuille « Personnes » (facultative) : une ligne par personne,",
         "   valeurs choisies dans les listes déroulantes.",
         f"   Plusieurs formes d'exploitation ou accompagnements : séparez-les par « {LIST_SEPARATOR} ».",
@@ -367,25 +368,19 @@ def _read_persons(rows: list[tuple[Any, ...]], report: SurveyReport) -> None:
         report.errors.append(SurveyError(PERSONS, 0, "", "", f"au plus {MAX_PERSON_ROWS} personnes par fichier"))
         return
     seen: dict[str, int] = {}
+    id_column = header.index(ID_HEADER)
     for number, row in enumerate(rows[1:], start=2):
         if all(v in (None, "") for v in row):
             continue
+        record_id = _cell_text(row[id_column]) if id_column < len(row) else ""
+        if record_id and record_id in seen:
+            message = f"identifiant déjà donné ligne {seen[record_id]}"
+            report.errors.append(SurveyError(PERSONS, number, ID_HEADER, record_id, message))
+            continue
+        seen.setdefault(record_id, number)
         record = _read_person(number, header, row, report)
-        if record is None:
-            continue
-        if record.record_id in seen:
-            report.errors.append(
-                SurveyError(
-                    PERSONS,
-                    number,
-                    ID_HEADER,
-                    record.record_id,
-                    f"identifiant déjà donné ligne {seen[record.record_id]}",
-                )
-            )
-            continue
-        seen[record.record_id] = number
-        report.records.append(record)
+        if record is not None:
+            report.records.append(record)
 
 
 def read_survey(data: bytes, *, fingerprint: str = "") -> SurveyReport:
