@@ -169,7 +169,8 @@ def _holders_by_size(statistics: YearStatistics) -> dict[str, Any]:
 def _population(statistics: YearStatistics) -> dict[str, Any]:
     hidden = statistics.hidden_population
     if not hidden.ok:
-        status = "too_sparse" if hidden.lists else "unavailable"
+        # too_sparse: lists overlap too little; too_few_lists, too_small: not enough to try.
+        status = "too_sparse" if hidden.lists else hidden.status
         return {
             "status": status,
             "lists": len(hidden.lists),
