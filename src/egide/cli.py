@@ -220,6 +220,16 @@ def _prepare_demo() -> int:
               f"({acse.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargés : rien à faire.")
+    from egide.observatory.demo import load_demo_observatory
+
+    print("==> Observatoire : soumissions encodées des associations, fichiers de détenteurs hors Égide, appariement…",
+          flush=True)  # fmt: skip
+    observatory = load_demo_observatory()
+    if observatory.created:
+        print(f"    {observatory.submissions} soumissions, {observatory.records} enregistrements, "
+              f"{observatory.persons} personnes distinctes ({observatory.seconds:.1f} s).")  # fmt: skip
+    else:
+        print("    Déjà chargé : rien à faire.")
     from egide.observatory.reports.demo import load_demo_report
 
     # After the demo linkage run: the report reads its protected statistics.
