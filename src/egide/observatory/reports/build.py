@@ -21,6 +21,7 @@ from egide.observatory.reports.render import render_html, sha256
 from egide.observatory.reports.vocabulary import ReportState
 from egide.observatory.selectors import declared_counts, latest_run, stat_records
 from egide_analytics.sdc import Rules
+from egide_analytics.sdc.safe import Cell as SafeCell
 from egide_analytics.sdc.safe import SafeTable
 from egide_analytics.statistics import DECLARED, PERSONS, YearStatistics, year_statistics
 
@@ -66,7 +67,7 @@ def statistics_for(run: LinkageRun, year: int, rules: Rules | None = None) -> Ye
     return year_statistics(stat_records(run, year), declared_counts(year), rules, year=year)
 
 
-def _value(cell: Any) -> Cell:
+def _value(cell: SafeCell) -> Cell:
     return None if cell.value is None else int(cell.value)
 
 
