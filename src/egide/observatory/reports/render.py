@@ -19,6 +19,9 @@ from egide.core.charts import line_chart as draw_line_chart
 from egide.observatory.reports.figures import Cell, Figures, cell
 
 OBSERVATORY = "Observatoire national de la traite des êtres humains"
+UNKNOWN = "unknown"
+# An interval wider than this ratio (upper / lower bound) is said to be very uncertain.
+WIDE_INTERVAL = 2.0
 SUPPRESSED_NOTE = "« s » : valeur non diffusée au titre du secret statistique."
 # Which tables the comparison « as declared » / « distinct persons » covers, in this order.
 DEDUP_VARIABLES = ("sex", "age_group", "forms", "region_of_origin")
@@ -73,8 +76,16 @@ class _Builder:
             f"appariement n° {run}." if run else "données déclarées."
         )
 
-    def table(self, name: str, caption: str | None = None, *, notes: Sequence[str] = ()) -> Block | None:
+    def _known(self, name: str) -> Mapping[str, Any] | None:
+        """Return the table, or None when absent or when every person is « unknown » (nothing to show)."""
         table = self.tables.get(name)
+        if table is None:
+            return None
+        known = [v for row in table["rows"] if row["code"] != UNKNOWN for v in row["values"]]
+        return table if any(v != 0 for v in known) else None
+
+    def table(self, name: str, caption: str | None = None, *, notes: Sequence[str] = ()) -> Block | None:
+        table = self._known(name)
         if table is None:
             return None
         columns = [c["label"] for c in table["columns"]] or [table["unit"].capitalize()]
@@ -91,7 +102,7 @@ class _Builder:
         )
 
     def bars(self, name: str, caption: str | None = None) -> Block | None:
-        table = self.tables.get(name)
+        table = self._known(name)
         if table is None:
             return None
         items = [(row["label"], row["values"][0]) for row in table["rows"]]
@@ -176,6 +187,11 @@ class _Builder:
 def _safe(svg: str) -> SafeString:
     """Mark a chart safe: the chart functions escape every text they draw."""
     return mark_safe(svg)  # noqa: S308 -- see above
+
+
+def _wide(estimate: Mapping[str, Any]) -> bool:
+    low, high = estimate.get("low"), estimate.get("high")
+    return bool(low and high and high / low > WIDE_INTERVAL)
 
 
 def _gap(declared: Cell, distinct: Cell) -> str:
@@ -277,6 +293,7 @@ def report_context(figures: Figures, *, generated_at: datetime.datetime) -> dict
             name: show(figures.get("population", {}).get(name)) for name in ("estimate", "low", "high", "known")
         },
         "confidence": format_number(100 * float(figures.get("population", {}).get("level") or 0.95)) + "\u00a0%",
+        "wide_interval": _wide(figures.get("population", {})),
         "rules": figures.get("rules", {}),
         "sources": figures.get("sources", {}),
         "sections": {s.anchor: s for s in build_sections(figures)},
