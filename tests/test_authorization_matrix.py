@@ -560,6 +560,8 @@ def _reports() -> dict[str, int]:
     ready = AnnualReport.objects.create(year=2024, state=ReportState.READY, html="<p>2024</p>", pdf=b"%PDF-1.7")
     AnnualReport.objects.create(year=2023, state=ReportState.PUBLISHED, html="<p>2023</p>", pdf=b"%PDF-1.7")
     return {"report_id": ready.pk, "year": 2023}
+
+
 def _observatory(world: World) -> dict[str, int]:
     """A survey submission of `own` (two hand-typed records, no encoding) and a finished run with one
     possible duplicate between them, written directly: the matrix needs no linkage key."""
