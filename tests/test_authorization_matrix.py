@@ -38,6 +38,8 @@ from egide.identification.models import Indicator, IndicatorList
 from egide.observatory.actions import do_receive_submission
 from egide.observatory.incoming import Incoming, IncomingRecord
 from egide.observatory.models import LinkageRun, ReviewPair
+from egide.observatory.reports.models import AnnualReport
+from egide.observatory.reports.vocabulary import ReportState
 from egide.observatory.vocabulary import Channel, RunState
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
@@ -333,6 +335,16 @@ EXPECTED: dict[str, Rule] = {
     "acse:host_home": login_then(has_role(*SCREENERS), post=405),
     "acse:statistics": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
     "acse:statistics_csv": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
+    # Annual report: the observatory reads, the statistician generates and publishes; empty POSTs name no
+    # year and lack the confirmation, so they send back to the list. The public reads the published 2023.
+    "observatory_reports:list": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:generate": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "observatory_reports:detail": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:pdf": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "public_reports:list": everyone(),
+    "public_reports:detail": everyone(),
+    "public_reports:pdf": everyone(),
     "observatory:home": login_then(has_role(*OBS_ROLES), post=405),
     "observatory:submit": login_then(has_role(Role.CASE_SUPERVISOR)),
     "observatory:submission_list": login_then(has_role(*OBS_ROLES), post=405),
@@ -423,6 +435,7 @@ class World:
     teams: dict[str, int] = field(default_factory=dict)
     referrals: dict[str, int] = field(default_factory=dict)
     acse: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
     observatory: dict[str, int] = field(default_factory=dict)
 
 
@@ -454,6 +467,7 @@ def world(db: Any) -> World:
     world.teams = _teams(world)
     world.referrals = _referrals(world)
     world.acse = _acse(world)
+    world.reports = _reports()
     world.observatory = _observatory(world)
     return world
 
@@ -541,6 +555,13 @@ def _acse(world: World) -> dict[str, int]:
             "referral_id": waiting.pk}  # fmt: skip
 
 
+def _reports() -> dict[str, int]:
+    """A ready annual report of 2024 and the published one of 2023."""
+    ready = AnnualReport.objects.create(year=2024, state=ReportState.READY, html="<p>2024</p>", pdf=b"%PDF-1.7")
+    AnnualReport.objects.create(year=2023, state=ReportState.PUBLISHED, html="<p>2023</p>", pdf=b"%PDF-1.7")
+    return {"report_id": ready.pk, "year": 2023}
+
+
 def _observatory(world: World) -> dict[str, int]:
     """A survey submission of `own` (two hand-typed records, no encoding) and a finished run with one
     possible duplicate between them, written directly: the matrix needs no linkage key."""
@@ -557,7 +578,7 @@ def _observatory(world: World) -> dict[str, int]:
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
-              **world.referrals, **world.observatory}  # fmt: skip
+              **world.referrals, **world.observatory, **world.reports}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():

@@ -230,6 +230,15 @@ def _prepare_demo() -> int:
               f"{observatory.persons} personnes distinctes ({observatory.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargé : rien à faire.")
+    from egide.observatory.reports.demo import load_demo_report
+
+    # After the demo linkage run: the report reads its protected statistics.
+    print("==> Observatoire : rapport annuel de la dernière année complète (HTML et PDF), publié…", flush=True)
+    report = load_demo_report()
+    if report.created:
+        print(f"    Rapport {report.year} publié ({report.pdf_bytes // 1024} Kio de PDF, {report.seconds:.1f} s).")
+    else:
+        print(f"    {report.note}")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()
