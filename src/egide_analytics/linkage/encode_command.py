@@ -135,7 +135,7 @@ def resolve_columns(table: Table, mapping: ColumnMapping) -> dict[str, int]:
 @dataclass
 class Prepared:
     record_ids: list[str] = field(default_factory=list)
-    columns: tuple[list[str], ...] = ([], [], [], [], [])
+    columns: tuple[list[str], ...] = field(default_factory=lambda: ([], [], [], [], []))
     variables: list[dict[str, str | list[str]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
