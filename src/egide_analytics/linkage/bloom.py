@@ -153,10 +153,11 @@ class BloomBuilder:
         rows = self._row_index[features, salts]
         missing = rows < 0
         if missing.any():
-            keys = np.unique(features[missing].astype(np.int64) * needed[1] + salts[missing])
-            new_features, new_salts = keys // needed[1], keys % needed[1]
+            # Mark the new pairs in the small dense index rather than sorting millions of keys.
+            self._row_index[features[missing], salts[missing]] = -2
+            new_features, new_salts = np.nonzero(self._row_index == -2)
             first = len(self._ks)
-            self._row_index[new_features, new_salts] = np.arange(first, first + len(keys), dtype=np.int32)
+            self._row_index[new_features, new_salts] = np.arange(first, first + len(new_features), dtype=np.int32)
             self._hash(new_features.tolist(), new_salts.tolist())
             rows = self._row_index[features, salts]
         return rows
