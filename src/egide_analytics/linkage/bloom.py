@@ -8,7 +8,10 @@ applies the hardening (balancing, keyed permutation, XOR-folding) and packs the 
 """
 
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import chain
+from typing import Any
 
 import numba
 import numpy as np
@@ -18,6 +21,8 @@ from egide_analytics.linkage.normalise import birth_date_parts, country_code, fa
 from egide_analytics.linkage.normalise import sex_code as _sex_code
 
 IntArray = npt.NDArray[np.int32]
+# Caches keyed by raw values are emptied beyond this size, to bound memory.
+_CACHE_LIMIT = 1_000_000
 
 
 @numba.njit(cache=True, nogil=True)
@@ -48,6 +53,25 @@ def _fill(
                     b ^= base[source2[index]]
                 value = (value << 1) | b
             out[record, byte] = value
+
+
+def lookup(cache: dict[str, Any], keys: Sequence[str], compute: Callable[[str], Any]) -> list[Any]:
+    """Return `cache[key]` for each key, computing and remembering the missing ones.
+
+    The look-ups are mapped in C: a per-record Python loop would cost more than the work.
+    """
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    found = list(map(cache.get, keys))
+    for index, value in enumerate(found):
+        if value is None:
+            # A key missing from the first pass may have been computed for an earlier row since.
+            key = keys[index]
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = compute(key)
+            found[index] = value
+    return found
 
 
 def qgrams(text: str, q: int) -> list[str]:
@@ -131,15 +155,12 @@ class BloomBuilder:
         return found
 
     def _date(self, raw: str) -> tuple[IntArray, int]:
-        found = self._dates.get(raw)
-        if found is None:
-            year = birth_date_parts(raw)[0] if self._by_year else ""
-            salt = self._salts.get(year)
-            if salt is None:
-                salt = self._salts[year] = len(self._salt_names)
-                self._salt_names.append(year)
-            found = self._dates[raw] = (self._features_of(2, raw), salt)
-        return found
+        year = birth_date_parts(raw)[0] if self._by_year else ""
+        salt = self._salts.get(year)
+        if salt is None:
+            salt = self._salts[year] = len(self._salt_names)
+            self._salt_names.append(year)
+        return (self._features_of(2, raw), salt)
 
     # --- Rows of the position table (salted) -----------------------------------------------------
 
@@ -191,27 +212,17 @@ class BloomBuilder:
         countries: Sequence[str],
     ) -> npt.NDArray[np.uint8]:
         """Return the packed filters of the records given column by column."""
-        families, givens, _, sex_cache, country_cache = self._by_raw
-        dates, features_of = self._dates, self._features_of
-        arrays: list[IntArray] = []
-        salts: list[int] = []
-        append, append_salt = arrays.append, salts.append
-        for family, given, date, sex, country in zip(
-            family_names, given_names, birth_dates, sexes, countries, strict=True
-        ):
-            found = families.get(family)
-            append(found if found is not None else features_of(0, family))
-            found = givens.get(given)
-            append(found if found is not None else features_of(1, given))
-            date_found = dates.get(date)
-            if date_found is None:
-                date_found = self._date(date)
-            append(date_found[0])
-            append_salt(date_found[1])
-            found = sex_cache.get(sex)
-            append(found if found is not None else features_of(3, sex))
-            found = country_cache.get(country)
-            append(found if found is not None else features_of(4, country))
+        kinds = [partial(self._features_of, kind) for kind in range(5)]
+        dates = lookup(self._dates, birth_dates, self._date)
+        columns = (
+            lookup(self._by_raw[0], family_names, kinds[0]),
+            lookup(self._by_raw[1], given_names, kinds[1]),
+            [date[0] for date in dates],
+            lookup(self._by_raw[3], sexes, kinds[3]),
+            lookup(self._by_raw[4], countries, kinds[4]),
+        )
+        arrays: list[IntArray] = list(chain.from_iterable(zip(*columns, strict=True)))
+        salts = [date[1] for date in dates]
         n = len(salts)
         counts = np.fromiter(map(len, arrays), dtype=np.int32, count=len(arrays)).reshape(n, 5).sum(axis=1)
         offsets = np.zeros(n + 1, dtype=np.int32)
