@@ -17,10 +17,19 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.linkage.normalise import birth_date_parts, country_code, family_tokens, given_tokens, phonetic
+from egide_analytics.linkage.normalise import (
+    birth_date_parts,
+    country_code,
+    family_tokens,
+    fold,
+    given_tokens,
+    phonetic,
+)
 from egide_analytics.linkage.normalise import sex_code as _sex_code
 
 IntArray = npt.NDArray[np.int32]
+# Extra identifying fields (an address, a document number…) are hashed under this prefix.
+EXTRA_PREFIX = "x:"
 # Caches keyed by raw values are emptied beyond this size, to bound memory.
 _CACHE_LIMIT = 1_000_000
 
@@ -94,6 +103,7 @@ class BloomBuilder:
         balance: bool,
         xor_fold: bool,
         salted: bool,
+        extra_fields: Sequence[str] = (),
     ) -> None:
         self._key = bloom_key
         self._m = base_bits
@@ -102,7 +112,8 @@ class BloomBuilder:
         self._by_year = salted
         self._feature_ids: dict[tuple[str, str], int] = {}
         self._features: list[tuple[str, str]] = []
-        self._by_raw: tuple[dict[str, IntArray], ...] = ({}, {}, {}, {}, {})
+        self._extra = tuple(extra_fields)
+        self._by_raw: tuple[dict[str, IntArray], ...] = tuple({} for _ in range(5 + len(self._extra)))
         self._salts: dict[str, int] = {"": 0}
         self._salt_names = [""]
         self._dates: dict[str, tuple[IntArray, int]] = {}
@@ -149,8 +160,12 @@ class BloomBuilder:
                 pairs = [(f, v) for f, v in zip(("year", "month", "day"), birth_date_parts(raw), strict=True) if v]
             elif kind == 3:
                 pairs = [("sex", _sex_code(raw))]
-            else:
+            elif kind == 4:
                 pairs = [("country", country_code(raw))]
+            else:
+                field = EXTRA_PREFIX + self._extra[kind - 5]
+                folded = fold(raw).replace(" ", "")
+                pairs = [(field, g) for g in qgrams(folded, self._q)] if folded else []
             found = self._by_raw[kind][raw] = self._intern([p for p in pairs if p[1] and p[0] in self._hashes])
         return found
 
@@ -210,9 +225,10 @@ class BloomBuilder:
         birth_dates: Sequence[str],
         sexes: Sequence[str],
         countries: Sequence[str],
+        extra_columns: Sequence[Sequence[str]] = (),
     ) -> npt.NDArray[np.uint8]:
-        """Return the packed filters of the records given column by column."""
-        kinds = [partial(self._features_of, kind) for kind in range(5)]
+        """Return the packed filters of the records given column by column (extra fields in their order)."""
+        kinds = [partial(self._features_of, kind) for kind in range(5 + len(self._extra))]
         dates = lookup(self._dates, birth_dates, self._date)
         columns = (
             lookup(self._by_raw[0], family_names, kinds[0]),
@@ -220,11 +236,12 @@ class BloomBuilder:
             [date[0] for date in dates],
             lookup(self._by_raw[3], sexes, kinds[3]),
             lookup(self._by_raw[4], countries, kinds[4]),
+            *(lookup(self._by_raw[5 + i], column, kinds[5 + i]) for i, column in enumerate(extra_columns)),
         )
         arrays: list[IntArray] = list(chain.from_iterable(zip(*columns, strict=True)))
         salts = [date[1] for date in dates]
         n = len(salts)
-        counts = np.fromiter(map(len, arrays), dtype=np.int32, count=len(arrays)).reshape(n, 5).sum(axis=1)
+        counts = np.fromiter(map(len, arrays), dtype=np.int32, count=len(arrays)).reshape(n, len(columns)).sum(axis=1)
         offsets = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(counts, out=offsets[1:])
         features = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)

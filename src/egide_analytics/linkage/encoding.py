@@ -30,14 +30,15 @@ phonetic skeletons sorted, birth year: survives swapped names and transliteratio
 
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.linkage.bloom import BloomBuilder, lookup
+from egide_analytics.linkage.bloom import EXTRA_PREFIX, BloomBuilder, lookup
 from egide_analytics.linkage.keys import LinkageKey
 from egide_analytics.linkage.normalise import (
     PersonIdentity,
@@ -80,6 +81,9 @@ class EncodingParameters:
     xor_fold: bool = True
     salt: str | None = "birth_year"
     scheme: str = SCHEME
+    # Other identifying fields a data holder has (postcode, street, document number…), with
+    # their bits per bigram; `PersonIdentity.extra` or `encode_columns(extra=…)` give them.
+    extra_fields: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.filter_bits % 64 or not 64 <= self.filter_bits <= 16384:
@@ -92,6 +96,9 @@ class EncodingParameters:
             raise ValueError(f"Schéma d'encodage « {self.scheme} » inconnu (attendu : {SCHEME}).")
         if {name for name, _ in self.field_hashes} - {name for name, _ in FIELD_HASHES}:
             raise ValueError("Champ d'encodage inconnu dans field_hashes.")
+        for name, k in self.extra_fields:
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name) or not 1 <= k <= 64:
+                raise ValueError(f"Champ supplémentaire « {name} » invalide (nom en minuscules, 1 à 64 bits).")
 
     @property
     def base_bits(self) -> int:
@@ -105,13 +112,17 @@ class EncodingParameters:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["field_hashes"] = dict(self.field_hashes)
+        data["extra_fields"] = dict(self.extra_fields)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "EncodingParameters":
         try:
             values = dict(data)
-            values["field_hashes"] = tuple((str(k), int(v)) for k, v in dict(values.get("field_hashes", {})).items())
+            for name in ("field_hashes", "extra_fields"):
+                values[name] = tuple((str(k), int(v)) for k, v in dict(values.get(name) or {}).items())
+            if not values["field_hashes"]:
+                del values["field_hashes"]
             return cls(**values)
         except (TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"Paramètres d'encodage invalides : {error}") from error
@@ -166,10 +177,12 @@ class Encoder:
             int.from_bytes(key.derive("permutation")[:16], "big"),
             base_bits=parameters.base_bits,
             qgram=parameters.qgram,
-            field_hashes=dict(parameters.field_hashes),
+            field_hashes=dict(parameters.field_hashes)
+            | {EXTRA_PREFIX + name: k for name, k in parameters.extra_fields},
             balance=parameters.balance,
             xor_fold=parameters.xor_fold,
             salted=parameters.salt == "birth_year",
+            extra_fields=[name for name, _ in parameters.extra_fields],
         )
         self._names: dict[str, tuple[str, str]] = {}
         self._given: dict[str, tuple[str, str]] = {}
@@ -178,12 +191,15 @@ class Encoder:
 
     def encode(self, identities: Sequence[PersonIdentity]) -> Encodings:
         """Return the encodings of `identities`, in order."""
+        names = [name for name, _ in self.parameters.extra_fields]
+        extras = [dict(p.extra) for p in identities] if names else []
         return self.encode_columns(
             [p.family_name for p in identities],
             [p.given_names for p in identities],
             [p.birth_date for p in identities],
             [p.sex for p in identities],
             [p.birth_country for p in identities],
+            extra={name: [e.get(name, "") for e in extras] for name in names},
         )
 
     def encode_columns(
@@ -193,17 +209,26 @@ class Encoder:
         birth_dates: Sequence[str],
         sexes: Sequence[str],
         countries: Sequence[str],
+        extra: Mapping[str, Sequence[str]] | None = None,
     ) -> Encodings:
-        """Return the encodings of records given column by column (faster for large files)."""
+        """Return the encodings of records given column by column (faster for large files).
+
+        `extra` gives the columns of the parameters' `extra_fields`, by name.
+        """
         n = len(family_names)
-        if not all(len(column) == n for column in (given_names, birth_dates, sexes, countries)):
+        names = [name for name, _ in self.parameters.extra_fields]
+        extra = extra or {}
+        if sorted(extra) != sorted(names):
+            raise ValueError(f"Champs supplémentaires attendus : {', '.join(names) or 'aucun'}.")
+        extra_columns = [extra[name] for name in names]
+        if not all(len(column) == n for column in (given_names, birth_dates, sexes, countries, *extra_columns)):
             raise ValueError("Les colonnes d'identité n'ont pas toutes la même longueur.")
         clks = np.empty((n, self.parameters.filter_bytes), dtype=np.uint8)
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
             clks[start:stop] = self._bloom.build(
                 family_names[start:stop], given_names[start:stop], birth_dates[start:stop],
-                sexes[start:stop], countries[start:stop],
+                sexes[start:stop], countries[start:stop], [column[start:stop] for column in extra_columns],
             )  # fmt: skip
         return Encodings(clks, self._tokens(family_names, given_names, birth_dates, sexes))
 

@@ -245,6 +245,8 @@ class PersonIdentity:
     birth_date: str = ""  # « AAAA », « AAAA-MM » or « AAAA-MM-JJ »
     sex: str = ""  # female, male, other, unknown or ''
     birth_country: str = ""  # ISO3; the nationality when the country of birth is unknown
+    # Other identifying fields, (name, value): encoded only when the parameters' `extra_fields` name them.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
