@@ -135,6 +135,9 @@ class EncodingParameters:
 
 HARDENED = EncodingParameters()
 PLAIN = EncodingParameters(balance=False, xor_fold=False, salt=None)
+# Balanced and folded but not salted: for data whose birth years are often wrong or missing
+# (FEBRL4 changes the year of 8 % of its true pairs, which salting would lose).
+HARDENED_UNSALTED = EncodingParameters(salt=None)
 
 
 @dataclass
