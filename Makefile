@@ -123,6 +123,8 @@ bench: python-deps
 	uv run python bench/sdc.py
 	echo "==> Benchmark of record linkage: Dice kernel against anonlink, FEBRL4, a million records (JSON on stdout)"
 	uv run python bench/linkage.py
+	echo "==> Benchmark of the encoder: a million identities into hardened keyed Bloom filters (JSON on stdout)"
+	uv run python bench/encode.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"

@@ -26,6 +26,7 @@ True
 from egide_analytics.linkage.encoding import (
     FIELD_HASHES,
     HARDENED,
+    HARDENED_UNSALTED,
     PLAIN,
     SCHEME,
     TOKEN_NAMES,
@@ -50,6 +51,7 @@ from egide_analytics.linkage.normalise import (
 __all__ = [
     "FIELD_HASHES",
     "HARDENED",
+    "HARDENED_UNSALTED",
     "PLAIN",
     "SCHEME",
     "TOKEN_NAMES",
