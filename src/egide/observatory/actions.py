@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from egide_analytics.linkage import Encoder, EncodingParameters, PersonIdentity
 
 from egide.cases.consent import has_consent
 from egide.cases.models import Case
@@ -34,6 +33,7 @@ from egide.observatory.models import (
 from egide.observatory.tasks import execute_linkage_run
 from egide.observatory.vocabulary import Channel, Decision, RunState, SubmissionState
 from egide.organisations.models import Organisation
+from egide_analytics.linkage import Encoder, EncodingParameters, PersonIdentity
 
 FIRST_YEAR = 2000
 

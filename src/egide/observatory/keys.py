@@ -8,6 +8,7 @@ server holds the key, the fingerprint is derived from it.
 """
 
 from django.conf import settings
+
 from egide_analytics.linkage import LinkageKey, LinkageKeyError
 
 

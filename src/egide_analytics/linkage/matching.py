@@ -16,7 +16,6 @@ from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, bloc
 from egide_analytics.linkage.clustering import cluster_pairs
 from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
 
-
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
 EXCLUSIVE_TOKEN = "dob_sex"  # noqa: S105 (a token's name, not a secret)
