@@ -232,43 +232,55 @@ def _tolerance(support: float, records: int, plaintext: int) -> float:
     return 0.01 + 3.0 * float(np.sqrt(variance / max(records, 1) + variance / max(plaintext, 1)))
 
 
-def _mine_chain(bits: BoolMatrix, seed: int, excluded: npt.NDArray[np.bool_], length: int) -> tuple[list[int], BoolMatrix]:
-    """Grow a set of columns from `seed`, each time adding the column most over-represented among the rows having all.
+def _mine_chain(
+    pairs: npt.NDArray[np.float32], seed: int, excluded: npt.NDArray[np.bool_], length: int
+) -> list[int]:
+    """Grow a set of columns from `seed`, each time adding the column closest to the rows having all so far.
 
-    Over-representation (rows having the column minus what its overall frequency predicts)
-    rather than the raw count: dense columns are set in most rows of any subset, the
-    columns of the same feature are set in all of its rows.
+    `pairs[a, b]` counts the rows having both columns; the rows having every chosen column
+    are approximated by the smallest pairwise count. Closeness is the Dice coefficient
+    between a column and those rows: a dense column is set in most rows of any subset but
+    in many more; a column of a correlated feature (a q-gram of the same frequent names) in
+    fewer; the columns of the same feature in all of its rows and few others.
     """
+    sizes = np.diagonal(pairs)
     chosen = [seed]
-    rows = bits[:, seed].copy()
-    frequencies = bits.mean(axis=0)
+    together = pairs[seed].copy()
+    rows = float(sizes[seed])
     for _ in range(length - 1):
-        inside = bits[rows].sum(axis=0)
-        scores = inside - rows.sum() * frequencies
-        scores[excluded] = -np.inf
-        scores[chosen] = -np.inf
+        scores = 2.0 * together / (rows + sizes)
+        scores[excluded] = -1.0
+        scores[chosen] = -1.0
         best = int(np.argmax(scores))
-        if not np.isfinite(scores[best]) or scores[best] <= 0:
+        if scores[best] <= 0.0:
             break
         chosen.append(best)
-        rows &= bits[:, best]
-    return chosen, rows
+        rows = min(rows, float(together[best]))
+        np.minimum(together, pairs[best], out=together)
+    return chosen
 
 
 def _identify_feature(
-    bits: BoolMatrix, support: float, tolerance: float, excluded: npt.NDArray[np.bool_], length: int, seeds: int
+    bits: BoolMatrix,
+    pairs: npt.NDArray[np.float32],
+    support: float,
+    tolerance: float,
+    excluded: npt.NDArray[np.bool_],
+    length: int,
+    seeds: int,
 ) -> tuple[list[int], BoolMatrix] | None:
     """Return the columns of a feature expected in `support` of the rows, and the rows having them all, or None."""
-    frequencies = bits.mean(axis=0)
+    frequencies = np.diagonal(pairs) / bits.shape[0]
     # A feature's columns are set in its rows plus, by chance, in about the average share of the others.
     expected = support + (1.0 - support) * float(frequencies.mean())
     candidates = np.flatnonzero((frequencies >= support - tolerance) & ~excluded)
     candidates = candidates[np.argsort(np.abs(frequencies[candidates] - expected), kind="stable")][:seeds]
     best: tuple[float, list[int], BoolMatrix] | None = None
     for seed in candidates:
-        chosen, rows = _mine_chain(bits, int(seed), excluded, length)
+        chosen = _mine_chain(pairs, int(seed), excluded, length)
         if len(chosen) < max(2, length // 2):
             continue
+        rows = bits[:, chosen].all(axis=1)
         gap = abs(float(rows.mean()) - support)
         if gap <= tolerance and (best is None or gap < best[0]):
             best = (gap, chosen, rows)
@@ -319,6 +331,8 @@ class _Miner:
         bits, plain = self.bits[records], self.plain[rows]
         supports = plain.mean(axis=0)
         settings = self.settings
+        dense = bits.astype(np.float32)
+        pairs = dense.T @ dense
         eligible = (supports >= settings.min_support) & (supports <= settings.max_support)
         eligible[list(used)] = False
         for feature in np.argsort(-np.where(eligible & ~self.known, supports, -1.0), kind="stable")[: settings.tries]:
@@ -328,7 +342,7 @@ class _Miner:
             support = float(supports[feature])
             tolerance = _tolerance(support, len(records), len(rows))
             length = int(self.lengths[feature])
-            found = _identify_feature(bits, support, tolerance, self.known_columns, length, settings.seeds)
+            found = _identify_feature(bits, pairs, support, tolerance, self.known_columns, length, settings.seeds)
             if found is None:
                 continue
             columns, has = found
