@@ -207,9 +207,10 @@ class MiningSettings:
     max_support: float = 0.96
     seeds: int = 6
     tries: int = 40
-    label_margin: float = 0.02
+    label_margin: float = 1.0
     profile_after: int = 3
-    profile_distance: float = 0.05
+    profile_z: float = 4.5
+    propagation_rounds: int = 6
     max_nodes: int = 3_000
     time_budget: float = 60.0
 
@@ -227,9 +228,9 @@ class Reidentification:
 
 
 def _tolerance(support: float, records: int, plaintext: int) -> float:
-    """Return how far a measured support may stray from the plaintext's (three standard errors plus 1 %)."""
+    """Return how far a measured support may stray from the plaintext's (three standard errors plus 5 % of it)."""
     variance = support * (1.0 - support)
-    return 0.01 + 3.0 * float(np.sqrt(variance / max(records, 1) + variance / max(plaintext, 1)))
+    return 0.05 * support + 3.0 * float(np.sqrt(variance / max(records, 1) + variance / max(plaintext, 1)))
 
 
 def _mine_chain(
@@ -346,7 +347,7 @@ class _Miner:
             if found is None:
                 continue
             columns, has = found
-            label = self._label(records, plain, has, supports, tolerance, length, eligible)
+            label = self._label(records, plain, has, supports, tolerance, length, eligible, columns)
             if label is not None:
                 self._learn(label, columns)
         splitting = np.flatnonzero(eligible & self.known)
@@ -370,13 +371,15 @@ class _Miner:
         tolerance: float,
         length: int,
         eligible: npt.NDArray[np.bool_],
+        columns: list[int],
     ) -> int | None:
         """Name the feature whose columns were found, or None when unsure.
 
         Candidates are the unknown features as frequent in this part and given as many
-        positions; once some features are known, the rows found must have them about as
-        often as the candidate's plaintext rows do (so a frequent name's whole pattern is
-        not taken for one of its q-grams).
+        positions. Once some features are known, the records of the whole population having
+        the found columns must have each known feature about as often as the candidate's
+        plaintext records do (within `profile_z` standard errors), and better than any other
+        candidate: a frequent name's whole pattern is not taken for one of its q-grams.
         """
         measured = float(has.mean())
         candidates = np.flatnonzero(
@@ -387,18 +390,31 @@ class _Miner:
             return int(candidates[0]) if len(candidates) == 1 else None
         if not len(candidates):
             return None
-        observed = self.present[records[has]][:, known].mean(axis=0)
-        distances = np.array([
-            float(np.abs(plain[plain[:, candidate]][:, known].mean(axis=0) - observed).max())
-            for candidate in candidates
-        ])
+        having = self.bits[:, columns].all(axis=1)
+        if int(having.sum()) < 10:
+            return None
+        distances = [_profile_distance(self.present, known, having, self.plain, int(c)) for c in candidates]
         order = np.argsort(distances)
-        limit = self.settings.profile_distance + 3.0 / np.sqrt(max(int(has.sum()), 1))
-        if distances[order[0]] > limit:
+        if distances[order[0]] > self.settings.profile_z:
             return None
         if len(order) > 1 and distances[order[1]] - distances[order[0]] < self.settings.label_margin:
             return None
         return int(candidates[order[0]])
+
+
+def _profile_distance(
+    present: BoolMatrix, known: IndexArray, having: BoolMatrix, plain: BoolMatrix, feature: int
+) -> float:
+    """Return how far (in standard errors, the worst known feature) the records `having` a pattern are
+    from the plaintext records having `feature`, in how often they have each known feature."""
+    count = int(having.sum())
+    rows = plain[plain[:, feature]]
+    if count == 0 or not len(rows) or not len(known):
+        return float("inf")
+    observed = present[having][:, known].mean(axis=0)
+    expected = rows[:, known].mean(axis=0)
+    variance = expected * (1 - expected) * (1 / count + 1 / len(rows)) + 1e-4
+    return float((np.abs(observed - expected) / np.sqrt(variance)).max())
 
 
 def _validated(bits: BoolMatrix, plain: BoolMatrix, positions: dict[int, IndexArray]) -> dict[int, IndexArray]:
@@ -419,15 +435,14 @@ def pattern_mining_attack(
     start = time.perf_counter()
     bits, dropped = drop_complement_columns(unpack(clks))
     positions, nodes = mine_feature_positions(bits, knowledge, settings)
-    present = np.zeros((bits.shape[0], len(knowledge.feature_index)), dtype=np.bool_)
-    for feature, columns in positions.items():
-        present[:, feature] = bits[:, columns].all(axis=1)
-    known = np.zeros(len(knowledge.feature_index), dtype=np.bool_)
-    known[list(positions)] = True
+    for _ in range(settings.propagation_rounds):
+        if not _propagate(bits, knowledge, positions, settings.profile_z):
+            break
+    present, known = _presence(bits, knowledge, positions)
     guesses = {}
     stated = np.ones(bits.shape[0], dtype=np.bool_)
     for field_name in knowledge.fields:
-        guess, exact = _best_names(present, known, knowledge, field_name)
+        guess, exact, _ = _best_names(present, known, knowledge, field_name)
         guesses[field_name] = guess
         stated &= exact
     return Reidentification(
@@ -440,10 +455,68 @@ def pattern_mining_attack(
     )
 
 
+def _presence(
+    bits: BoolMatrix, knowledge: AttackerKnowledge, positions: Mapping[int, IndexArray]
+) -> tuple[BoolMatrix, npt.NDArray[np.bool_]]:
+    """Return which records have each known feature (all its positions set), and the known features."""
+    present = np.zeros((bits.shape[0], len(knowledge.feature_index)), dtype=np.bool_)
+    for feature, columns in positions.items():
+        present[:, feature] = bits[:, columns].all(axis=1)
+    known = np.zeros(len(knowledge.feature_index), dtype=np.bool_)
+    known[list(positions)] = True
+    return present, known
+
+
+def _propagate(
+    bits: BoolMatrix, knowledge: AttackerKnowledge, positions: dict[int, IndexArray], profile_z: float
+) -> int:
+    """Learn more features from the names the known ones point to; return how many were learnt.
+
+    Each record's names are predicted from its known features (every best-fitting name,
+    weighted by frequency); the records predicted to have an unknown feature should all
+    have its positions set: the columns set in nearly all of them, as many as the scheme
+    gives that feature, are taken when the records having them all are about as many as
+    the plaintext predicts.
+    """
+    present, known = _presence(bits, knowledge, positions)
+    likely = np.zeros((bits.shape[0], len(knowledge.feature_index)), dtype=np.float32)
+    for field_name in knowledge.fields:
+        _, _, shares = _best_names(present, known, knowledge, field_name)
+        field_likely = shares @ knowledge.candidates[field_name].astype(np.float32)
+        likely = 1.0 - (1.0 - likely) * (1.0 - field_likely)
+    confident = (likely >= 0.8) & ~known[None, :]
+    counts = confident.sum(axis=0)
+    features = np.flatnonzero(counts >= 20)
+    if not len(features):
+        return 0
+    dense = bits.astype(np.float32)
+    shares_set = (confident[:, features].T.astype(np.float32) @ dense) / counts[features, None]
+    expected = knowledge.plaintext_matrix.mean(axis=0)
+    plaintext_rows = knowledge.plaintext_matrix.shape[0]
+    known_features = np.flatnonzero(known)
+    frequencies = bits.mean(axis=0)
+    learnt = 0
+    for row, feature in enumerate(features.tolist()):
+        length = int(knowledge.lengths[feature])
+        # Dense columns are set in nearly all of any rows: rank by the excess over their frequency.
+        columns = np.argsort(-(shares_set[row] - frequencies), kind="stable")[:length]
+        if shares_set[row, columns].min() < 0.8:
+            continue
+        having = bits[:, columns].all(axis=1)
+        tolerance = _tolerance(float(expected[feature]), bits.shape[0], plaintext_rows)
+        if abs(float(having.mean()) - expected[feature]) > tolerance:
+            continue
+        if _profile_distance(present, known_features, having, knowledge.plaintext_matrix, feature) <= profile_z:
+            positions[feature] = np.sort(columns)
+            learnt += 1
+    return learnt
+
+
 def _best_names(
     present: BoolMatrix, known: npt.NDArray[np.bool_], knowledge: AttackerKnowledge, field_name: str
-) -> tuple[IndexArray, npt.NDArray[np.bool_]]:
-    """Return each record's best-fitting name of the field, and whether the fit is exact and unique.
+) -> tuple[IndexArray, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    """Return each record's best-fitting name of the field, whether the fit is exact and unique, and the
+    share of each name among the best-fitting ones (by frequency).
 
     A name fits by the Dice coefficient between its identified features and the record's
     identified features of that field; ties go to the more frequent name.
@@ -459,6 +532,7 @@ def _best_names(
     tie_break = 1e-3 * prior / prior.max()
     guesses = np.full(present.shape[0], -1, dtype=np.intp)
     exact = np.zeros(present.shape[0], dtype=np.bool_)
+    shares = np.zeros((present.shape[0], len(prior)), dtype=np.float32)
     for start in range(0, present.shape[0], 2048):
         block = observed[start : start + 2048]
         overlap = block @ candidates.T
@@ -466,10 +540,12 @@ def _best_names(
         score = dice + tie_break[None, :]
         best = np.argmax(score, axis=1)
         top = dice[np.arange(len(best)), best]
-        ties = (dice >= top[:, None] - 1e-9).sum(axis=1)
+        tied = dice >= top[:, None] - 1e-9
         guesses[start : start + 2048] = best
-        exact[start : start + 2048] = (top >= 1.0 - 1e-9) & (ties == 1)
-    return guesses, exact
+        exact[start : start + 2048] = (top >= 1.0 - 1e-9) & (tied.sum(axis=1) == 1)
+        weights = tied * prior[None, :]
+        shares[start : start + 2048] = weights / weights.sum(axis=1, keepdims=True)
+    return guesses, exact, shares
 
 
 # --- Evaluation ------------------------------------------------------------------------------------
