@@ -45,6 +45,8 @@ from egide_analytics.linkage.normalise import PersonIdentity, normalise
 BoolMatrix = npt.NDArray[np.bool_]
 IndexArray = npt.NDArray[np.intp]
 FeatureFunction = Callable[[str], Iterable[str]]
+# A name is stated when it alone fits best and fits at least this well (Dice of identified features).
+STATED_DICE = 0.8
 
 
 @dataclass(frozen=True)
@@ -515,7 +517,7 @@ def _propagate(
 def _best_names(
     present: BoolMatrix, known: npt.NDArray[np.bool_], knowledge: AttackerKnowledge, field_name: str
 ) -> tuple[IndexArray, npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
-    """Return each record's best-fitting name of the field, whether the fit is exact and unique, and the
+    """Return each record's best-fitting name of the field, whether it is stated (unique, Dice ≥ STATED_DICE), and the
     share of each name among the best-fitting ones (by frequency).
 
     A name fits by the Dice coefficient between its identified features and the record's
@@ -542,7 +544,7 @@ def _best_names(
         top = dice[np.arange(len(best)), best]
         tied = dice >= top[:, None] - 1e-9
         guesses[start : start + 2048] = best
-        exact[start : start + 2048] = (top >= 1.0 - 1e-9) & (tied.sum(axis=1) == 1)
+        exact[start : start + 2048] = (top >= STATED_DICE) & (tied.sum(axis=1) == 1)
         weights = tied * prior[None, :]
         shares[start : start + 2048] = weights / weights.sum(axis=1, keepdims=True)
     return guesses, exact, shares
