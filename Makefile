@@ -119,6 +119,7 @@ bench: python-deps
 	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
 	uv run python bench/cases.py
 	uv run python bench/placement.py
+	uv run python bench/encode.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"
