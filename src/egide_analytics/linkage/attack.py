@@ -170,8 +170,8 @@ def frequency_alignment(
 
     >>> values = ["x"] * 50 + ["y"] * 30 + ["z"] * 10 + ["w"] * 9
     >>> result = frequency_alignment(values, ["anne", "paul", "marc", "jean"], np.array([0.5, 0.3, 0.11, 0.09]))
-    >>> result.guesses, len(result.records)
-    (('anne', 'paul'), 80)
+    >>> sorted(set(result.guesses)), len(result.records)
+    (['anne', 'paul'], 80)
     """
     distinct, inverse, counts = np.unique(np.asarray(values, dtype=object), return_inverse=True, return_counts=True)
     by_count = np.argsort(-counts, kind="stable")
