@@ -208,12 +208,12 @@ class MiningSettings:
     min_support: float = 0.04
     max_support: float = 0.96
     seeds: int = 6
-    tries: int = 40
+    tries: int = 150
     label_margin: float = 1.0
     profile_after: int = 3
     profile_z: float = 4.5
     propagation_rounds: int = 6
-    max_nodes: int = 3_000
+    max_nodes: int = 15
     time_budget: float = 60.0
 
 
@@ -438,7 +438,9 @@ def pattern_mining_attack(
     bits, dropped = drop_complement_columns(unpack(clks))
     positions, nodes = mine_feature_positions(bits, knowledge, settings)
     for _ in range(settings.propagation_rounds):
-        if not _propagate(bits, knowledge, positions, settings.profile_z):
+        learnt = _propagate(bits, knowledge, positions, settings.profile_z)
+        _prune(bits, knowledge, positions, settings.profile_z)
+        if not learnt:
             break
     present, known = _presence(bits, knowledge, positions)
     guesses = {}
@@ -467,6 +469,29 @@ def _presence(
     known = np.zeros(len(knowledge.feature_index), dtype=np.bool_)
     known[list(positions)] = True
     return present, known
+
+
+def _prune(bits: BoolMatrix, knowledge: AttackerKnowledge, positions: dict[int, IndexArray], profile_z: float) -> None:
+    """Forget the features whose records no longer match their plaintext profile over the other known ones.
+
+    A wrong label learnt early agrees with few features; once many are known, it stands out.
+    """
+    present, known = _presence(bits, knowledge, positions)
+    features = np.flatnonzero(known)
+    if len(features) < 3:
+        return
+    observed = present[:, features].astype(np.float32)
+    plain = knowledge.plaintext_matrix[:, features].astype(np.float32)
+    counts = np.maximum(observed.sum(axis=0), 1)
+    plain_counts = np.maximum(plain.sum(axis=0), 1)
+    having = (observed.T @ observed) / counts[:, None]  # row f: share of f's records having each feature
+    expected = (plain.T @ plain) / plain_counts[:, None]
+    variance = expected * (1 - expected) * (1 / counts[:, None] + 1 / plain_counts[:, None]) + 1e-4
+    distance = np.abs(having - expected) / np.sqrt(variance)
+    np.fill_diagonal(distance, 0.0)
+    for feature, worst in zip(features.tolist(), distance.max(axis=1).tolist(), strict=True):
+        if worst > 2 * profile_z:
+            del positions[feature]
 
 
 def _propagate(
