@@ -119,6 +119,8 @@ bench: python-deps
 	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
 	uv run python bench/cases.py
 	uv run python bench/placement.py
+	echo "==> Attack on plain and hardened linkage encodings, 20 000 records (JSON on stdout)"
+	uv run python bench/attack.py
 	uv run python bench/encode.py
 
 clean:

@@ -59,7 +59,18 @@ class PublicNames:
     def probabilities(self) -> npt.NDArray[np.float64]:
         """Return the weights scaled to sum to 1."""
         weights = np.asarray(self.weights, dtype=np.float64)
-        return weights / weights.sum()
+        scaled: npt.NDArray[np.float64] = weights / weights.sum()
+        return scaled
+
+
+def _as_written(field_name: str, name: str) -> str:
+    """Return `name` unchanged: names compare as written unless the scheme says otherwise."""
+    return name
+
+
+def _all_set(bits: BoolMatrix, columns: Sequence[int] | IndexArray) -> BoolMatrix:
+    """Return which rows have every one of `columns` set."""
+    return np.asarray(bits[:, columns].all(axis=1), dtype=np.bool_)
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class AttackerKnowledge:
     public: Mapping[str, PublicNames]
     name_features: Callable[[str, str], Iterable[str]]
     bits_per_feature: Callable[[str], int]
-    canonical: Callable[[str, str], str] = staticmethod(lambda field, name: name)  # type: ignore[assignment]
+    canonical: Callable[[str, str], str] = _as_written
     min_plaintext_count: int = 20
     feature_index: dict[str, int] = field(init=False, repr=False)
     plaintext_matrix: BoolMatrix = field(init=False, repr=False)
@@ -235,9 +246,7 @@ def _tolerance(support: float, records: int, plaintext: int) -> float:
     return 0.05 * support + 3.0 * float(np.sqrt(variance / max(records, 1) + variance / max(plaintext, 1)))
 
 
-def _mine_chain(
-    pairs: npt.NDArray[np.float32], seed: int, excluded: npt.NDArray[np.bool_], length: int
-) -> list[int]:
+def _mine_chain(pairs: npt.NDArray[np.float32], seed: int, excluded: npt.NDArray[np.bool_], length: int) -> list[int]:
     """Grow a set of columns from `seed`, each time adding the column closest to the rows having all so far.
 
     `pairs[a, b]` counts the rows having both columns; the rows having every chosen column
@@ -283,7 +292,7 @@ def _identify_feature(
         chosen = _mine_chain(pairs, int(seed), excluded, length)
         if len(chosen) < max(2, length // 2):
             continue
-        rows = bits[:, chosen].all(axis=1)
+        rows = _all_set(bits, chosen)
         gap = abs(float(rows.mean()) - support)
         if gap <= tolerance and (best is None or gap < best[0]):
             best = (gap, chosen, rows)
@@ -330,7 +339,7 @@ class _Miner:
     def split(
         self, records: IndexArray, rows: IndexArray, used: frozenset[int]
     ) -> tuple[int, BoolMatrix, BoolMatrix] | None:
-        """Learn what can be learnt in this part, then return the known feature splitting it most evenly; None if none."""
+        """Learn what this part reveals; return the known feature splitting it most evenly and both sides, or None."""
         bits, plain = self.bits[records], self.plain[rows]
         supports = plain.mean(axis=0)
         settings = self.settings
@@ -362,7 +371,7 @@ class _Miner:
         self.positions[feature] = np.array(sorted(columns), dtype=np.intp)
         self.known[feature] = True
         self.known_columns[columns] = True
-        self.present[:, feature] = self.bits[:, columns].all(axis=1)
+        self.present[:, feature] = _all_set(self.bits, columns)
 
     def _label(
         self,
@@ -392,7 +401,7 @@ class _Miner:
             return int(candidates[0]) if len(candidates) == 1 else None
         if not len(candidates):
             return None
-        having = self.bits[:, columns].all(axis=1)
+        having = _all_set(self.bits, columns)
         if int(having.sum()) < 10:
             return None
         distances = [_profile_distance(self.present, known, having, self.plain, int(c)) for c in candidates]
@@ -423,7 +432,7 @@ def _validated(bits: BoolMatrix, plain: BoolMatrix, positions: dict[int, IndexAr
     """Keep the features whose positions are all set in about as many filters as the plaintext predicts."""
     kept = {}
     for feature, columns in positions.items():
-        measured = float(bits[:, columns].all(axis=1).mean())
+        measured = float(_all_set(bits, columns).mean())
         expected = float(plain[:, feature].mean())
         if abs(measured - expected) <= _tolerance(expected, bits.shape[0], plain.shape[0]):
             kept[feature] = columns
@@ -465,7 +474,7 @@ def _presence(
     """Return which records have each known feature (all its positions set), and the known features."""
     present = np.zeros((bits.shape[0], len(knowledge.feature_index)), dtype=np.bool_)
     for feature, columns in positions.items():
-        present[:, feature] = bits[:, columns].all(axis=1)
+        present[:, feature] = _all_set(bits, columns)
     known = np.zeros(len(knowledge.feature_index), dtype=np.bool_)
     known[list(positions)] = True
     return present, known
@@ -510,7 +519,7 @@ def _propagate(
     for field_name in knowledge.fields:
         _, _, shares = _best_names(present, known, knowledge, field_name)
         field_likely = shares @ knowledge.candidates[field_name].astype(np.float32)
-        likely = 1.0 - (1.0 - likely) * (1.0 - field_likely)
+        likely = (1.0 - (1.0 - likely) * (1.0 - field_likely)).astype(np.float32)
     confident = (likely >= 0.8) & ~known[None, :]
     counts = confident.sum(axis=0)
     features = np.flatnonzero(counts >= 20)
@@ -529,7 +538,7 @@ def _propagate(
         columns = np.argsort(-(shares_set[row] - frequencies), kind="stable")[:length]
         if shares_set[row, columns].min() < 0.8:
             continue
-        having = bits[:, columns].all(axis=1)
+        having = _all_set(bits, columns)
         tolerance = _tolerance(float(expected[feature]), bits.shape[0], plaintext_rows)
         if abs(float(having.mean()) - expected[feature]) > tolerance:
             continue
@@ -609,7 +618,9 @@ class AttackOutcome:
         }
 
 
-def evaluate(result: Reidentification, knowledge: AttackerKnowledge, truth: Mapping[str, Sequence[str]]) -> AttackOutcome:
+def evaluate(
+    result: Reidentification, knowledge: AttackerKnowledge, truth: Mapping[str, Sequence[str]]
+) -> AttackOutcome:
     """Compare the guesses with the true names: a record is re-identified when every field is right."""
     all_right = np.ones(len(result.stated), dtype=np.bool_)
     for field_name in knowledge.fields:
@@ -661,7 +672,13 @@ def egide_clk_knowledge(
         found += qgrams("given", n.given) + qgrams("given_key", n.given_key)
         for token in n.name_tokens:
             found += qgrams("name_tokens", token)
-        for name, value in (("year", n.year), ("month", n.month), ("day", n.day), ("sex", n.sex), ("country", n.country)):
+        for name, value in (
+            ("year", n.year),
+            ("month", n.month),
+            ("day", n.day),
+            ("sex", n.sex),
+            ("country", n.country),
+        ):
             if value:
                 found.append(f"{name}:{value}")
         return [feature for feature in found if hashes.get(feature.split(":", 1)[0], 0) > 0]
