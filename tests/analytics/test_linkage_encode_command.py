@@ -7,7 +7,7 @@ import stat
 import openpyxl
 import pytest
 
-from egide.cli import parse
+from egide.cli import main, parse
 from egide_analytics.linkage import LinkageKey, read_encoded
 from egide_analytics.linkage.encode_command import run
 
@@ -210,3 +210,11 @@ def test_the_egide_command_line_wires_the_options():
                   "--map", "family_name=NOM", "--map", "status=S", "--set", "forms=SEXUAL", "--plain"])  # fmt: skip
     assert args.input == "in.csv" and args.output == "out.csv" and args.map == ["family_name=NOM", "status=S"]
     assert args.set == ["forms=SEXUAL"] and args.plain and args.year == 2025
+
+
+def test_egide_encode_runs_end_to_end(files, capsys):
+    source = write_csv(files / "victimes.csv", ROWS)
+    code = main(["encode", str(source), "-o", str(files / "out.csv"), "--key-file", str(files / "cle.txt"),
+                 "--config", str(files / "config.yaml"), "--holder", "Autre nom"])  # fmt: skip
+    assert code == 0 and "Enregistrements encodés : 3" in capsys.readouterr().out
+    assert read_encoded(files / "out.csv").holder == "Autre nom"

@@ -152,3 +152,23 @@ def test_parameters_round_trip_and_fingerprint():
 def test_columns_of_different_lengths_are_refused():
     with pytest.raises(ValueError, match="même longueur"):
         Encoder(KEY).encode_columns(["a"], [], [], [], [])
+
+
+def test_extra_identifying_fields_are_encoded_when_the_parameters_name_them():
+    with_address = dataclasses.replace(PLAIN, extra_fields=(("postcode", 10), ("street", 6)))
+    assert EncodingParameters.from_dict(with_address.to_dict()) == with_address
+    person = PersonIdentity("Martin", "Marie", "1990", "F", extra=(("postcode", "75011"), ("street", "rue Oberkampf")))
+    moved = dataclasses.replace(person, extra=(("postcode", "13001"), ("street", "La Canebière")))
+    encoder = Encoder(KEY, with_address)
+    clks = encoder.encode([person, moved, dataclasses.replace(person, extra=())]).clks
+    assert dice(clks[0], clks[1]) < 0.9 and not np.array_equal(clks[0], clks[2])
+    by_columns = encoder.encode_columns(
+        ["Martin"], ["Marie"], ["1990"], ["F"], [""], extra={"postcode": ["75011"], "street": ["rue Oberkampf"]}
+    )
+    assert np.array_equal(by_columns.clks[0], clks[0])
+    # Without extra fields in the parameters, extra values are ignored.
+    assert np.array_equal(Encoder(KEY, PLAIN).encode([person]).clks, Encoder(KEY, PLAIN).encode([moved]).clks)
+    with pytest.raises(ValueError, match="postcode"):
+        encoder.encode_columns(["Martin"], ["Marie"], ["1990"], ["F"], [""])
+    with pytest.raises(ValueError, match="invalide"):
+        EncodingParameters(extra_fields=(("Code Postal", 5),))

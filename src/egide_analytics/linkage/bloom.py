@@ -8,16 +8,30 @@ applies the hardening (balancing, keyed permutation, XOR-folding) and packs the 
 """
 
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import chain
+from typing import Any
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.linkage.normalise import birth_date_parts, country_code, family_tokens, given_tokens, phonetic
+from egide_analytics.linkage.normalise import (
+    birth_date_parts,
+    country_code,
+    family_tokens,
+    fold,
+    given_tokens,
+    phonetic,
+)
 from egide_analytics.linkage.normalise import sex_code as _sex_code
 
 IntArray = npt.NDArray[np.int32]
+# Extra identifying fields (an address, a document number…) are hashed under this prefix.
+EXTRA_PREFIX = "x:"
+# Caches keyed by raw values are emptied beyond this size, to bound memory.
+_CACHE_LIMIT = 1_000_000
 
 
 @numba.njit(cache=True, nogil=True)
@@ -50,6 +64,25 @@ def _fill(
             out[record, byte] = value
 
 
+def lookup(cache: dict[str, Any], keys: Sequence[str], compute: Callable[[str], Any]) -> list[Any]:
+    """Return `cache[key]` for each key, computing and remembering the missing ones.
+
+    The look-ups are mapped in C: a per-record Python loop would cost more than the work.
+    """
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    found = list(map(cache.get, keys))
+    for index, value in enumerate(found):
+        if value is None:
+            # A key missing from the first pass may have been computed for an earlier row since.
+            key = keys[index]
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = compute(key)
+            found[index] = value
+    return found
+
+
 def qgrams(text: str, q: int) -> list[str]:
     """Return the q-grams of `text` padded with « _ » at both ends."""
     padded = "_" * (q - 1) + text + "_" * (q - 1)
@@ -70,6 +103,7 @@ class BloomBuilder:
         balance: bool,
         xor_fold: bool,
         salted: bool,
+        extra_fields: Sequence[str] = (),
     ) -> None:
         self._key = bloom_key
         self._m = base_bits
@@ -78,7 +112,8 @@ class BloomBuilder:
         self._by_year = salted
         self._feature_ids: dict[tuple[str, str], int] = {}
         self._features: list[tuple[str, str]] = []
-        self._by_raw: tuple[dict[str, IntArray], ...] = ({}, {}, {}, {}, {})
+        self._extra = tuple(extra_fields)
+        self._by_raw: tuple[dict[str, IntArray], ...] = tuple({} for _ in range(5 + len(self._extra)))
         self._salts: dict[str, int] = {"": 0}
         self._salt_names = [""]
         self._dates: dict[str, tuple[IntArray, int]] = {}
@@ -125,21 +160,22 @@ class BloomBuilder:
                 pairs = [(f, v) for f, v in zip(("year", "month", "day"), birth_date_parts(raw), strict=True) if v]
             elif kind == 3:
                 pairs = [("sex", _sex_code(raw))]
-            else:
+            elif kind == 4:
                 pairs = [("country", country_code(raw))]
+            else:
+                field = EXTRA_PREFIX + self._extra[kind - 5]
+                folded = fold(raw).replace(" ", "")
+                pairs = [(field, g) for g in qgrams(folded, self._q)] if folded else []
             found = self._by_raw[kind][raw] = self._intern([p for p in pairs if p[1] and p[0] in self._hashes])
         return found
 
     def _date(self, raw: str) -> tuple[IntArray, int]:
-        found = self._dates.get(raw)
-        if found is None:
-            year = birth_date_parts(raw)[0] if self._by_year else ""
-            salt = self._salts.get(year)
-            if salt is None:
-                salt = self._salts[year] = len(self._salt_names)
-                self._salt_names.append(year)
-            found = self._dates[raw] = (self._features_of(2, raw), salt)
-        return found
+        year = birth_date_parts(raw)[0] if self._by_year else ""
+        salt = self._salts.get(year)
+        if salt is None:
+            salt = self._salts[year] = len(self._salt_names)
+            self._salt_names.append(year)
+        return (self._features_of(2, raw), salt)
 
     # --- Rows of the position table (salted) -----------------------------------------------------
 
@@ -153,10 +189,11 @@ class BloomBuilder:
         rows = self._row_index[features, salts]
         missing = rows < 0
         if missing.any():
-            keys = np.unique(features[missing].astype(np.int64) * needed[1] + salts[missing])
-            new_features, new_salts = keys // needed[1], keys % needed[1]
+            # Mark the new pairs in the small dense index rather than sorting millions of keys.
+            self._row_index[features[missing], salts[missing]] = -2
+            new_features, new_salts = np.nonzero(self._row_index == -2)
             first = len(self._ks)
-            self._row_index[new_features, new_salts] = np.arange(first, first + len(keys), dtype=np.int32)
+            self._row_index[new_features, new_salts] = np.arange(first, first + len(new_features), dtype=np.int32)
             self._hash(new_features.tolist(), new_salts.tolist())
             rows = self._row_index[features, salts]
         return rows
@@ -188,31 +225,23 @@ class BloomBuilder:
         birth_dates: Sequence[str],
         sexes: Sequence[str],
         countries: Sequence[str],
+        extra_columns: Sequence[Sequence[str]] = (),
     ) -> npt.NDArray[np.uint8]:
-        """Return the packed filters of the records given column by column."""
-        families, givens, _, sex_cache, country_cache = self._by_raw
-        dates, features_of = self._dates, self._features_of
-        arrays: list[IntArray] = []
-        salts: list[int] = []
-        append, append_salt = arrays.append, salts.append
-        for family, given, date, sex, country in zip(
-            family_names, given_names, birth_dates, sexes, countries, strict=True
-        ):
-            found = families.get(family)
-            append(found if found is not None else features_of(0, family))
-            found = givens.get(given)
-            append(found if found is not None else features_of(1, given))
-            date_found = dates.get(date)
-            if date_found is None:
-                date_found = self._date(date)
-            append(date_found[0])
-            append_salt(date_found[1])
-            found = sex_cache.get(sex)
-            append(found if found is not None else features_of(3, sex))
-            found = country_cache.get(country)
-            append(found if found is not None else features_of(4, country))
+        """Return the packed filters of the records given column by column (extra fields in their order)."""
+        kinds = [partial(self._features_of, kind) for kind in range(5 + len(self._extra))]
+        dates = lookup(self._dates, birth_dates, self._date)
+        columns = (
+            lookup(self._by_raw[0], family_names, kinds[0]),
+            lookup(self._by_raw[1], given_names, kinds[1]),
+            [date[0] for date in dates],
+            lookup(self._by_raw[3], sexes, kinds[3]),
+            lookup(self._by_raw[4], countries, kinds[4]),
+            *(lookup(self._by_raw[5 + i], column, kinds[5 + i]) for i, column in enumerate(extra_columns)),
+        )
+        arrays: list[IntArray] = list(chain.from_iterable(zip(*columns, strict=True)))
+        salts = [date[1] for date in dates]
         n = len(salts)
-        counts = np.fromiter(map(len, arrays), dtype=np.int32, count=len(arrays)).reshape(n, 5).sum(axis=1)
+        counts = np.fromiter(map(len, arrays), dtype=np.int32, count=len(arrays)).reshape(n, len(columns)).sum(axis=1)
         offsets = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(counts, out=offsets[1:])
         features = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)

@@ -351,7 +351,8 @@ def run(
               "les lignes valides).", file=err)  # fmt: skip
         return EXIT_BAD_INPUT
     parameters = PLAIN if plain else HARDENED
-    encodings = Encoder(key, parameters).encode_columns(*prepared.columns)
+    family, given, dates, sexes, countries = prepared.columns
+    encodings = Encoder(key, parameters).encode_columns(family, given, dates, sexes, countries)
     encoded = EncodedFile(parameters.to_dict(), key.fingerprint, holder, year, prepared.record_ids, encodings,
                           prepared.variables)  # fmt: skip
     try:

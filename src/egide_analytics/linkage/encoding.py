@@ -30,14 +30,15 @@ phonetic skeletons sorted, birth year: survives swapped names and transliteratio
 
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from egide_analytics.linkage.bloom import BloomBuilder
+from egide_analytics.linkage.bloom import EXTRA_PREFIX, BloomBuilder, lookup
 from egide_analytics.linkage.keys import LinkageKey
 from egide_analytics.linkage.normalise import (
     PersonIdentity,
@@ -65,7 +66,6 @@ FIELD_HASHES: tuple[tuple[str, int], ...] = (
     ("country", 8),
 )
 CHUNK = 50_000
-_TOKEN_CACHE_LIMIT = 1_000_000
 
 Bits = npt.NDArray[np.uint8]
 
@@ -81,6 +81,9 @@ class EncodingParameters:
     xor_fold: bool = True
     salt: str | None = "birth_year"
     scheme: str = SCHEME
+    # Other identifying fields a data holder has (postcode, street, document number…), with
+    # their bits per bigram; `PersonIdentity.extra` or `encode_columns(extra=…)` give them.
+    extra_fields: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.filter_bits % 64 or not 64 <= self.filter_bits <= 16384:
@@ -93,6 +96,9 @@ class EncodingParameters:
             raise ValueError(f"Schéma d'encodage « {self.scheme} » inconnu (attendu : {SCHEME}).")
         if {name for name, _ in self.field_hashes} - {name for name, _ in FIELD_HASHES}:
             raise ValueError("Champ d'encodage inconnu dans field_hashes.")
+        for name, k in self.extra_fields:
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name) or not 1 <= k <= 64:
+                raise ValueError(f"Champ supplémentaire « {name} » invalide (nom en minuscules, 1 à 64 bits).")
 
     @property
     def base_bits(self) -> int:
@@ -106,13 +112,17 @@ class EncodingParameters:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["field_hashes"] = dict(self.field_hashes)
+        data["extra_fields"] = dict(self.extra_fields)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "EncodingParameters":
         try:
             values = dict(data)
-            values["field_hashes"] = tuple((str(k), int(v)) for k, v in dict(values.get("field_hashes", {})).items())
+            for name in ("field_hashes", "extra_fields"):
+                values[name] = tuple((str(k), int(v)) for k, v in dict(values.get(name) or {}).items())
+            if not values["field_hashes"]:
+                del values["field_hashes"]
             return cls(**values)
         except (TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"Paramètres d'encodage invalides : {error}") from error
@@ -167,23 +177,29 @@ class Encoder:
             int.from_bytes(key.derive("permutation")[:16], "big"),
             base_bits=parameters.base_bits,
             qgram=parameters.qgram,
-            field_hashes=dict(parameters.field_hashes),
+            field_hashes=dict(parameters.field_hashes)
+            | {EXTRA_PREFIX + name: k for name, k in parameters.extra_fields},
             balance=parameters.balance,
             xor_fold=parameters.xor_fold,
             salted=parameters.salt == "birth_year",
+            extra_fields=[name for name, _ in parameters.extra_fields],
         )
         self._names: dict[str, tuple[str, str]] = {}
         self._given: dict[str, tuple[str, str]] = {}
         self._dates: dict[str, tuple[str, str]] = {}
+        self._token_caches: tuple[dict[str, str], ...] = ({}, {}, {})
 
     def encode(self, identities: Sequence[PersonIdentity]) -> Encodings:
         """Return the encodings of `identities`, in order."""
+        names = [name for name, _ in self.parameters.extra_fields]
+        extras = [dict(p.extra) for p in identities] if names else []
         return self.encode_columns(
             [p.family_name for p in identities],
             [p.given_names for p in identities],
             [p.birth_date for p in identities],
             [p.sex for p in identities],
             [p.birth_country for p in identities],
+            extra={name: [e.get(name, "") for e in extras] for name in names},
         )
 
     def encode_columns(
@@ -193,72 +209,74 @@ class Encoder:
         birth_dates: Sequence[str],
         sexes: Sequence[str],
         countries: Sequence[str],
+        extra: Mapping[str, Sequence[str]] | None = None,
     ) -> Encodings:
-        """Return the encodings of records given column by column (faster for large files)."""
+        """Return the encodings of records given column by column (faster for large files).
+
+        `extra` gives the columns of the parameters' `extra_fields`, by name.
+        """
         n = len(family_names)
-        if not all(len(column) == n for column in (given_names, birth_dates, sexes, countries)):
+        names = [name for name, _ in self.parameters.extra_fields]
+        extra = extra or {}
+        if sorted(extra) != sorted(names):
+            raise ValueError(f"Champs supplémentaires attendus : {', '.join(names) or 'aucun'}.")
+        extra_columns = [extra[name] for name in names]
+        if not all(len(column) == n for column in (given_names, birth_dates, sexes, countries, *extra_columns)):
             raise ValueError("Les colonnes d'identité n'ont pas toutes la même longueur.")
         clks = np.empty((n, self.parameters.filter_bytes), dtype=np.uint8)
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
             clks[start:stop] = self._bloom.build(
                 family_names[start:stop], given_names[start:stop], birth_dates[start:stop],
-                sexes[start:stop], countries[start:stop],
+                sexes[start:stop], countries[start:stop], [column[start:stop] for column in extra_columns],
             )  # fmt: skip
         return Encodings(clks, self._tokens(family_names, given_names, birth_dates, sexes))
 
-    def _family(self, raw: str) -> tuple[str, str]:
-        found = self._names.get(raw)
-        if found is None:
-            glued = "".join(family_tokens(raw))
-            found = self._names[raw] = (glued, phonetic(glued) if glued else "")
-        return found
+    @staticmethod
+    def _family(raw: str) -> tuple[str, str]:
+        glued = "".join(family_tokens(raw))
+        return (glued, phonetic(glued) if glued else "")
 
-    def _first_given(self, raw: str) -> tuple[str, str]:
-        found = self._given.get(raw)
-        if found is None:
-            tokens = given_tokens(raw)
-            found = self._given[raw] = (tokens[0], phonetic(tokens[0])) if tokens else ("", "")
-        return found
+    @staticmethod
+    def _first_given(raw: str) -> tuple[str, str]:
+        tokens = given_tokens(raw)
+        return (tokens[0], phonetic(tokens[0])) if tokens else ("", "")
 
-    def _date(self, raw: str) -> tuple[str, str]:
-        found = self._dates.get(raw)
-        if found is None:
-            year, month, day = birth_date_parts(raw)
-            found = self._dates[raw] = (year, f"{year}-{month}-{day}" if day else "")
-        return found
+    @staticmethod
+    def _date(raw: str) -> tuple[str, str]:
+        year, month, day = birth_date_parts(raw)
+        return (year, f"{year}-{month}-{day}" if day else "")
 
     def _token(self, text: str) -> str:
         digest = self._token_hash.copy()
         digest.update(text.encode())
         return digest.hexdigest()
 
-    def _cached_token(self, cache: dict[str, str], text: str) -> str:
-        found = cache.get(text)
-        if found is None:
-            if len(cache) > _TOKEN_CACHE_LIMIT:
-                cache.clear()
-            found = cache[text] = self._token(text)
-        return found
-
     def _tokens(
         self, family_names: Sequence[str], given_names: Sequence[str], birth_dates: Sequence[str], sexes: Sequence[str]
     ) -> dict[str, list[str]]:
-        """Return the exact tokens; those of frequent combinations (date and sex…) are cached."""
-        name_dob: list[str] = []
-        keys_year: list[str] = []
-        dob_sex: list[str] = []
-        family_dob: list[str] = []
-        token, cached = self._token, self._cached_token
-        caches: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
-        for family_raw, given_raw, date, sex_raw in zip(family_names, given_names, birth_dates, sexes, strict=True):
-            family, family_key = self._family(family_raw)
-            first, first_key = self._first_given(given_raw)
-            year, full = self._date(date)
-            sex = sex_code(sex_raw)
-            keys = f"{family_key} {first_key}" if family_key < first_key else f"{first_key} {family_key}"
-            name_dob.append(token(f"n\x1f{family}\x1f{first}\x1f{full}") if family and first and full else "")
-            keys_year.append(cached(caches[0], f"k\x1f{keys.strip()}\x1f{year}") if keys.strip() and year else "")
-            dob_sex.append(cached(caches[1], f"d\x1f{full}\x1f{sex}") if full and sex else "")
-            family_dob.append(cached(caches[2], f"f\x1f{family_key}\x1f{full}") if family and full else "")
+        """Return the exact tokens; those of frequent combinations (date and sex…) are computed once."""
+        # Column by column, with dictionary look-ups mapped in C: a per-record Python loop
+        # of method calls would cost more than the hashing.
+        families = lookup(self._names, family_names, self._family)
+        givens = lookup(self._given, given_names, self._first_given)
+        dates = lookup(self._dates, birth_dates, self._date)
+        sex_codes = list(map(sex_code, sexes))
+        token = self._token
+        caches = self._token_caches
+
+        def maybe(text: str) -> str:
+            return token(text) if text else ""
+
+        name_dob = [
+            token(f"n\x1f{f[0]}\x1f{g[0]}\x1f{d[1]}") if f[0] and g[0] and d[1] else ""
+            for f, g, d in zip(families, givens, dates, strict=True)
+        ]
+        keys = [" ".join(k for k in sorted((f[1], g[1])) if k) for f, g in zip(families, givens, strict=True)]
+        texts = [f"k\x1f{k}\x1f{d[0]}" if k and d[0] else "" for k, d in zip(keys, dates, strict=True)]
+        keys_year = lookup(caches[0], texts, maybe)
+        texts = [f"d\x1f{d[1]}\x1f{x}" if d[1] and x else "" for d, x in zip(dates, sex_codes, strict=True)]
+        dob_sex = lookup(caches[1], texts, maybe)
+        texts = [f"f\x1f{f[1]}\x1f{d[1]}" if f[0] and d[1] else "" for f, d in zip(families, dates, strict=True)]
+        family_dob = lookup(caches[2], texts, maybe)
         return {"name_dob": name_dob, "keys_year": keys_year, "dob_sex": dob_sex, "family_dob": family_dob}

@@ -227,6 +227,12 @@ def country_code(text: str) -> str:
     return code if len(code) == 3 and code.isascii() and code.isalpha() else ""
 
 
+def clear_caches() -> None:
+    """Empty the memoised normalisations (for a benchmark's cold start, or to free memory)."""
+    for cached in (family_tokens, given_tokens, phonetic, birth_date_parts, sex_code, country_code):
+        cached.cache_clear()
+
+
 # --- Identities -----------------------------------------------------------------------------
 
 
@@ -239,6 +245,8 @@ class PersonIdentity:
     birth_date: str = ""  # « AAAA », « AAAA-MM » or « AAAA-MM-JJ »
     sex: str = ""  # female, male, other, unknown or ''
     birth_country: str = ""  # ISO3; the nationality when the country of birth is unknown
+    # Other identifying fields, (name, value): encoded only when the parameters' `extra_fields` name them.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
