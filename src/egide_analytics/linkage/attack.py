@@ -12,9 +12,11 @@ for Bloom filter based privacy-preserving record linkage » (IEEE TKDE 2019):
 - `pattern_mining_attack`: the records are split recursively by the plaintext's most
   frequent feature (q-gram) in each part; the bit positions that are set together in as
   many filters of the part as the feature's expected frequency are that feature's
-  positions. Each filter's set of identified features is then matched to the public name
-  whose features fit it best. Columns that are the exact complement of another column
-  (balancing with a fixed permutation) are dropped first.
+  positions. The names the known features point to then predict which records have each
+  unknown feature, whose positions are the columns set in nearly all of them (repeated:
+  each round sharpens the predictions). Each filter's set of identified features is
+  finally matched to the public name whose features fit it best. Columns that are the
+  exact complement of another column (balancing with a fixed permutation) are dropped first.
 
 `evaluate` compares guesses with the truth: the re-identification rate is the share of
 records whose true name the attack states, the precision the share of its stated guesses
