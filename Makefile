@@ -125,6 +125,8 @@ bench: python-deps
 	uv run python bench/linkage.py
 	echo "==> Benchmark of the encoder: a million identities into hardened keyed Bloom filters (JSON on stdout)"
 	uv run python bench/encode.py
+	echo "==> Attack on plain and hardened linkage encodings, 20 000 records (JSON on stdout)"
+	uv run python bench/attack.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"
