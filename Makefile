@@ -119,6 +119,8 @@ bench: python-deps
 	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
 	uv run python bench/cases.py
 	uv run python bench/placement.py
+	echo "==> Benchmark of population estimation: the UK 2013 table, six lists (JSON on stdout)"
+	uv run python bench/mse.py
 	echo "==> Benchmark of disclosure control: a year's ~36 linked tables protected and attacked by LP (JSON on stdout)"
 	uv run python bench/sdc.py
 	echo "==> Benchmark of record linkage: Dice kernel against anonlink, FEBRL4, a million records (JSON on stdout)"
