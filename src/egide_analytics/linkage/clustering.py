@@ -45,19 +45,13 @@ def _find(parent: np.ndarray, node: int) -> int:
 
 @numba.njit(cache=True, nogil=True)
 def _cohesive(
-    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float,
-    exclusive: np.ndarray,
-) -> bool:  # fmt: skip
-    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other.
-
-    Two records whose exclusive codes are both known and differ are never cohesive.
-    """
+    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float
+) -> bool:
+    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other."""
     a = first_a
     while True:
         b = first_b
         while True:
-            if exclusive[a] != 0 and exclusive[b] != 0 and exclusive[a] != exclusive[b]:
-                return False
             shared = 0
             for w in range(words.shape[1]):
                 shared += _popcount64(words[a, w] & words[b, w])
@@ -99,6 +93,8 @@ def _cluster(
     size = np.ones(n, dtype=np.int64)
     # Each cluster's members form a circular list: merging two lists is swapping two links.
     following = np.arange(n)
+    # The known exclusive code of each cluster, at its root: a cluster never holds two.
+    cluster_code = exclusive.copy()
     refused = np.empty(index_a.shape[0], dtype=np.int64)
     n_refused = 0
     merges = 0
@@ -109,11 +105,16 @@ def _cluster(
         root_b = _find(parent, index_b[k])
         if root_a == root_b:
             continue
-        too_big = size[root_a] + size[root_b] > max_size
+        code_a = cluster_code[root_a]
+        code_b = cluster_code[root_b]
         if (
-            too_big
+            size[root_a] + size[root_b] > max_size
+            or (code_a != 0 and code_b != 0 and code_a != code_b)
             or (one_per_source and _share_a_source(root_a, root_b, following, source))
-            or not _cohesive(root_a, root_b, following, words, counts, cohesion, exclusive)
+            or (
+                (size[root_a] > 1 or size[root_b] > 1)
+                and not _cohesive(root_a, root_b, following, words, counts, cohesion)
+            )
         ):
             refused[n_refused] = k
             n_refused += 1
@@ -122,6 +123,7 @@ def _cluster(
             root_a, root_b = root_b, root_a
         parent[root_b] = root_a
         size[root_a] += size[root_b]
+        cluster_code[root_a] = max(code_a, code_b)
         following[root_a], following[root_b] = following[root_b], following[root_a]
         merges += 1
     for node in range(n):

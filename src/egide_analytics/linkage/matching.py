@@ -7,7 +7,7 @@ across sources and across years are found by the same single clustering.
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, overload
 
 import numba
 import numpy as np
@@ -15,7 +15,6 @@ import numpy as np
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
 from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
-
 
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
@@ -44,7 +43,7 @@ class Thresholds:
     match: float = 0.85
     review: float = 0.75
     cohesion: float | None = None
-    max_cluster_size: int = 50
+    max_cluster_size: int = 20
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.match <= 1.0:
@@ -78,12 +77,36 @@ class ReviewPair:
     score: float
 
 
+class ReviewPairs(Sequence[ReviewPair]):
+    """The possible duplicates, best first, held as arrays: there may be millions."""
+
+    def __init__(self, source_a: np.ndarray, index_a: np.ndarray, source_b: np.ndarray, index_b: np.ndarray,
+                 scores: np.ndarray) -> None:  # fmt: skip
+        self.source_a, self.index_a, self.source_b, self.index_b = source_a, index_a, source_b, index_b
+        self.scores = scores
+
+    def __len__(self) -> int:
+        return int(self.scores.size)
+
+    @overload
+    def __getitem__(self, position: int) -> ReviewPair: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[ReviewPair]: ...
+
+    def __getitem__(self, position: int | slice) -> ReviewPair | list[ReviewPair]:
+        if isinstance(position, slice):
+            return [self[k] for k in range(*position.indices(len(self)))]
+        return ReviewPair(int(self.source_a[position]), int(self.index_a[position]), int(self.source_b[position]),
+                          int(self.index_b[position]), round(float(self.scores[position]), 6))  # fmt: skip
+
+
 @dataclass
 class LinkResult:
     """Person cluster of each record, per source, and the pairs left for review."""
 
     cluster_of: list[np.ndarray]
-    review_pairs: list[ReviewPair]
+    review_pairs: ReviewPairs
     records: int
     candidate_pairs: int
     comparisons: int
@@ -275,16 +298,15 @@ def link(
 
 def _review_pairs(
     scored: ScoredPairs, refused: np.ndarray, labels: np.ndarray, thresholds: Thresholds, offsets: np.ndarray
-) -> list[ReviewPair]:
+) -> ReviewPairs:
     """Pairs in the review band not already in one cluster, plus the refused merges, best first."""
     in_band = np.flatnonzero(scored.scores < thresholds.match)
     candidates = np.union1d(in_band, refused)
     keep = candidates[labels[scored.index_a[candidates]] != labels[scored.index_b[candidates]]]
     keep = keep[np.argsort(-scored.scores[keep], kind="stable")]
-    source_a = np.searchsorted(offsets, scored.index_a[keep], side="right") - 1
-    source_b = np.searchsorted(offsets, scored.index_b[keep], side="right") - 1
-    return [
-        ReviewPair(int(sa), int(a - offsets[sa]), int(sb), int(b - offsets[sb]), round(float(score), 6))
-        for sa, a, sb, b, score in zip(source_a, scored.index_a[keep], source_b, scored.index_b[keep],
-                                       scored.scores[keep], strict=True)
-    ]  # fmt: skip
+    index_a, index_b = scored.index_a[keep], scored.index_b[keep]
+    source_a = np.searchsorted(offsets, index_a, side="right") - 1
+    source_b = np.searchsorted(offsets, index_b, side="right") - 1
+    return ReviewPairs(
+        source_a, index_a - offsets[source_a], source_b, index_b - offsets[source_b], scored.scores[keep]
+    )
