@@ -291,6 +291,17 @@ def run_estimate_population(args: argparse.Namespace) -> int:
     return run(args.table, method=args.method, bootstrap=args.bootstrap, seed=args.seed, as_json=args.json)
 
 
+def run_encode(args: argparse.Namespace) -> int:
+    # Pure Python and numpy, without Django: a data holder runs it offline on its own computer.
+    from egide_analytics.linkage.encode_command import run
+
+    return run(
+        args.input, args.output, key_file=args.key_file, holder=args.holder, year=args.year, maps=args.map,
+        sets=args.set, config=args.config, plain=args.plain, new_key=args.new_key,
+        import_valid_rows=args.import_valid_rows, sheet=args.sheet,
+    )  # fmt: skip
+
+
 def run_link(args: argparse.Namespace) -> int:
     # Pure numpy and numba, without Django: the observatory's statistician can run it offline.
     from egide_analytics.linkage.link_command import run
@@ -388,6 +399,36 @@ def build_parser() -> argparse.ArgumentParser:
     estimate.add_argument("--seed", type=int, metavar="S", help="graine du bootstrap, pour reproduire un résultat")
     estimate.add_argument("--json", action="store_true", help="résultat en JSON plutôt qu'en texte")
 
+    encode = _sub(
+        commands, "encode", run_encode,
+        "Encode les identités d'un fichier CSV ou XLSX (filtres de Bloom à clé, durcis) et ses variables codées "
+        "pour l'observatoire ; aucun nom ne sort ; n'utilise ni la base de données ni le réseau.",
+    )  # fmt: skip
+    encode.add_argument("input", nargs="?", metavar="FICHIER", help="fichier à encoder (.csv ou .xlsx)")
+    encode.add_argument("-o", "--output", metavar="SORTIE", help="fichier produit (.csv, .parquet ou .json)")
+    encode.add_argument(
+        "--key-file", metavar="CLÉ", help="fichier de la clé partagée (sinon la variable EGIDE_LINKAGE_KEY)"
+    )
+    encode.add_argument("--holder", metavar="NOM", help="nom du détenteur des données (l'association)")
+    encode.add_argument("--year", type=int, metavar="AAAA", help="année déclarée")
+    encode.add_argument(
+        "--map", action="append", default=[], metavar="CHAMP=COLONNE",
+        help="colonne du fichier pour un champ (family_name, given_names, birth_date, sex, birth_country, "
+        "record_id ou une variable codée : status, forms…) ; répétable",
+    )  # fmt: skip
+    encode.add_argument(
+        "--set", action="append", default=[], metavar="CHAMP=VALEUR",
+        help="valeur identique pour toutes les lignes (ex. status=supported) ; répétable",
+    )  # fmt: skip
+    encode.add_argument("--config", metavar="FICHIER.yaml", help="correspondances des colonnes et des valeurs")
+    encode.add_argument("--sheet", metavar="FEUILLE", help="feuille du classeur XLSX (défaut : la première)")
+    encode.add_argument(
+        "--plain", action="store_true", help="encodages NON durcis (déconseillé : vulnérables aux attaques)"
+    )
+    encode.add_argument("--new-key", metavar="FICHIER", help="crée une nouvelle clé aléatoire dans FICHIER")
+    encode.add_argument(
+        "--import-valid-rows", action="store_true", help="écrit les lignes valides même si d'autres sont en erreur"
+    )
     linkage = _sub(
         commands, "link", run_link,
         "Rapproche des fichiers encodés (egide encode) et regroupe leurs enregistrements en personnes, sans nom : "

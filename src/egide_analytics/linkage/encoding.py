@@ -50,16 +50,17 @@ from egide_analytics.linkage.normalise import (
 
 SCHEME = "egide-clk-1"
 TOKEN_NAMES = ("name_dob", "keys_year", "dob_sex", "family_dob")
-# Bits set per feature, by field: names weigh most, then the date, then sex and country.
+# Bits set per feature, by field. The date weighs as much as the names: in a population
+# with few frequent names, people with the same names are told apart by their date of birth.
 FIELD_HASHES: tuple[tuple[str, int], ...] = (
-    ("family", 10),
-    ("family_key", 6),
-    ("given", 8),
-    ("given_key", 5),
-    ("name_tokens", 4),
-    ("year", 20),
-    ("month", 12),
-    ("day", 12),
+    ("family", 8),
+    ("family_key", 5),
+    ("given", 6),
+    ("given_key", 4),
+    ("name_tokens", 8),
+    ("year", 40),
+    ("month", 30),
+    ("day", 30),
     ("sex", 8),
     ("country", 8),
 )
