@@ -2,6 +2,15 @@
 
 All records of all sources (data holders, years) are one set: duplicates inside a source,
 across sources and across years are found by the same single clustering.
+
+>>> from egide_analytics.linkage import Encoder, LinkageKey, PersonIdentity, Source, link
+>>> encoder = Encoder(LinkageKey.from_bytes(b"a secret shared by the data holders only"))
+>>> a = encoder.encode([PersonIdentity("Dupont", "Marie", "1990-04-12", "F", "FRA"),
+...                     PersonIdentity("Okafor", "Chinedu", "1987-02-03", "M", "NGA")])
+>>> b = encoder.encode([PersonIdentity("Dupond", "Marie", "1990-04-12", "femme", "FRA")])
+>>> result = link([Source("asso-a", ["a1", "a2"], a), Source("asso-b", ["b1"], b)])
+>>> [clusters.tolist() for clusters in result.cluster_of], result.clusters
+([[0, 1], [0]], 2)
 """
 
 import time
