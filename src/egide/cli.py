@@ -306,8 +306,9 @@ def run_link(args: argparse.Namespace) -> int:
     # Pure numpy and numba, without Django: the observatory's statistician can run it offline.
     from egide_analytics.linkage.link_command import run
 
-    return run(args.files, output=args.output, match=args.match, review=args.review, review_output=args.review_output,
-               truth=args.truth, one_per_source=args.one_per_source, as_json=args.json)  # fmt: skip
+    return run(args.files, output=args.output, match=args.match, review=args.review, match_partial=args.match_partial,
+               review_output=args.review_output, truth=args.truth, one_per_source=args.one_per_source,
+               as_json=args.json)  # fmt: skip
 
 
 def run_migrate(args: argparse.Namespace) -> int:
@@ -443,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
     linkage.add_argument(
         "--review", type=float, default=0.75, metavar="S",
         help="début de la bande des doublons possibles, examinés par une personne et jamais fusionnés "
+        "(défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--match-partial", type=float, default=0.9, metavar="S",
+        help="seuil d'appariement quand un des deux enregistrements n'a pas de date de naissance complète et de sexe "
         "(défaut : %(default)s)",
     )  # fmt: skip
     linkage.add_argument("--review-output", metavar="PAIRES.csv", help="fichier des doublons possibles à examiner")

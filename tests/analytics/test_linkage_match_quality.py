@@ -27,7 +27,7 @@ def test_three_holders_over_two_years_are_linked_into_persons() -> None:
     evaluation = evaluate_link(result, sources, truth)
     assert evaluation.true_pairs == len(data.true_pairs())
     assert evaluation.precision >= 0.9
-    assert evaluation.f1 >= 0.78
+    assert evaluation.f1 >= 0.75
     assert result.clusters == np.unique(np.concatenate(result.cluster_of)).size
     # Possible duplicates are left to a person: never in one cluster.
     assert result.review_pairs

@@ -87,7 +87,7 @@ def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: n
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
     max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
-    exclusive: np.ndarray,
+    exclusive: np.ndarray, match_partial: float,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
@@ -107,8 +107,11 @@ def _cluster(
             continue
         code_a = cluster_code[root_a]
         code_b = cluster_code[root_b]
+        # A record without an exclusive code is not protected by the exclusion: stricter.
+        partial = exclusive[index_a[k]] == 0 or exclusive[index_b[k]] == 0
         if (
-            size[root_a] + size[root_b] > max_size
+            (partial and scores[k] < match_partial)
+            or size[root_a] + size[root_b] > max_size
             or (code_a != 0 and code_b != 0 and code_a != code_b)
             or (one_per_source and _share_a_source(root_a, root_b, following, source))
             or (
@@ -143,12 +146,15 @@ def dense_labels(roots: np.ndarray) -> np.ndarray:
 def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
     match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
-    exclusive: np.ndarray | None = None,
+    exclusive: np.ndarray | None = None, match_partial: float | None = None,
 ) -> Clusters:  # fmt: skip
     """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
 
     With `source` (the source of each record), a cluster never holds two records of one
-    source: for sources known to be free of duplicates, as the two files of FEBRL4.
+    source: for sources known to be free of duplicates, as the two files of FEBRL4. With
+    `exclusive` (a nonzero code per record where known, e.g. a keyed token of the full date
+    of birth and sex), a cluster never holds two records with different known codes, and a
+    pair where a record has no code merges only from `match_partial` (default: `match`).
     """
     n = len(filters)
     if n == 0:
@@ -159,5 +165,6 @@ def cluster_pairs(
         filters.words, filters.counts,
         np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
         np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
+        float(match if exclusive is None or match_partial is None else max(match, match_partial)),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

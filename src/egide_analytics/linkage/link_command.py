@@ -155,6 +155,7 @@ def run(
     output: str | Path | None = None,
     match: float = Thresholds.match,
     review: float = Thresholds.review,
+    match_partial: float = Thresholds.match_partial,
     review_output: str | Path | None = None,
     truth: str | Path | None = None,
     one_per_source: bool = False,
@@ -170,9 +171,11 @@ def run(
         if output is None and truth is None:
             raise LinkInputError("Indiquez le fichier des groupes (-o) ou une vérité de terrain (--truth).")
         try:
-            thresholds = Thresholds(match=match, review=review)
+            thresholds = Thresholds(match=match, review=review, match_partial=match_partial)
         except ValueError:
-            raise LinkInputError("Seuils invalides : il faut 0 < --review ≤ --match ≤ 1.") from None
+            raise LinkInputError(
+                "Seuils invalides : il faut 0 < --review ≤ --match ≤ 1 et 0 < --match-partial ≤ 1."
+            ) from None
         loaded = load_sources(paths)
         ground_truth = read_truth(truth, loaded) if truth is not None else None
     except LinkInputError as error:

@@ -44,6 +44,11 @@ class EncodingsLike(Protocol):
 class Thresholds:
     """Dice thresholds: merged at `match` and above; kept for review in [review, match).
 
+    `match_partial` applies instead of `match` (when higher) if a record of the pair lacks
+    the exclusive token (no full date of birth and sex): nothing then stops it from joining
+    another person with the same common name and birth year. When no record at all has the
+    token (FEBRL has no sex), neither the exclusion nor `match_partial` applies.
+
     `cohesion` (default: `review`) is the least similarity allowed between any two records
     of a cluster when two clusters merge; `max_cluster_size` bounds a cluster (see
     `clustering`).
@@ -51,12 +56,13 @@ class Thresholds:
 
     match: float = 0.85
     review: float = 0.75
+    match_partial: float = 0.9
     cohesion: float | None = None
     max_cluster_size: int = 20
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.review <= self.match <= 1.0:
-            raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1")
+        if not 0.0 < self.review <= self.match <= 1.0 or not 0.0 < self.match_partial <= 1.0:
+            raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1 et 0 < appariement partiel ≤ 1")
         if self.max_cluster_size < 2:
             raise ValueError("la taille maximale d'un groupe doit être au moins 2")
 
@@ -285,9 +291,12 @@ def link(
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
     exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
+    if exclusive is not None and not exclusive.any():
+        exclusive = None
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
-                             source=source_of, exclusive=exclusive)  # fmt: skip
+                             source=source_of, exclusive=exclusive,
+                             match_partial=thresholds.match_partial)  # fmt: skip
     labels = clusters.labels
     review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
