@@ -38,6 +38,8 @@ class BlockingConfig:
     lsh_bits: int = 18
     max_block_size: int = 400
     seed: int = 2009
+    # Threads comparing blocks (0: one per core).
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.lsh_bits <= 31:

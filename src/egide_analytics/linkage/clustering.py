@@ -87,7 +87,7 @@ def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: n
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
     max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
-    exclusive: np.ndarray, match_partial: float,
+    exclusive: np.ndarray, match_partial: float, order: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
@@ -98,7 +98,7 @@ def _cluster(
     refused = np.empty(index_a.shape[0], dtype=np.int64)
     n_refused = 0
     merges = 0
-    for k in np.argsort(-scores, kind="mergesort"):
+    for k in order:
         if scores[k] < match:
             break
         root_a = _find(parent, index_a[k])
@@ -146,7 +146,7 @@ def dense_labels(roots: np.ndarray) -> np.ndarray:
 def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
     match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
-    exclusive: np.ndarray | None = None, match_partial: float | None = None,
+    exclusive: np.ndarray | None = None, match_partial: float | None = None, order: np.ndarray | None = None,
 ) -> Clusters:  # fmt: skip
     """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
 
@@ -155,6 +155,7 @@ def cluster_pairs(
     `exclusive` (a nonzero code per record where known, e.g. a keyed token of the full date
     of birth and sex), a cluster never holds two records with different known codes, and a
     pair where a record has no code merges only from `match_partial` (default: `match`).
+    `order`: the pairs' indices by decreasing score, when the caller has it already.
     """
     n = len(filters)
     if n == 0:
@@ -166,5 +167,6 @@ def cluster_pairs(
         np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
         np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
         float(match if exclusive is None or match_partial is None else max(match, match_partial)),
+        np.argsort(-np.asarray(scores), kind="stable") if order is None else np.asarray(order, dtype=np.int64),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

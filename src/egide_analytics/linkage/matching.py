@@ -13,8 +13,10 @@ across sources and across years are found by the same single clustering.
 ([[0, 1], [0]], 2)
 """
 
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, overload
 
@@ -215,29 +217,34 @@ def _compare_blocks(
 def score_candidates(
     filters: FilterSet, tokens: dict[str, list[str]], clks: np.ndarray, threshold: float, config: BlockingConfig
 ) -> ScoredPairs:
-    """Compare every candidate pair once; keep those scoring at least `threshold`."""
+    """Compare every candidate pair once; keep those scoring at least `threshold`.
+
+    The blocks of every key are formed first (dropping oversize blocks changes the codes
+    later keys read), then the keys are compared on `config.workers` threads: the compiled
+    kernel releases the GIL.
+    """
     keys = blocking_keys(tokens, clks, filters.counts, config)
-    parts_a, parts_b, parts_s = [], [], []
-    candidates = comparisons = dropped = 0
-    for key in range(len(keys.names)):
-        blocks = blocks_of(keys.codes, key, config.max_block_size)
-        dropped += blocks.dropped_blocks
-        if blocks.starts.size == 0:
-            continue
-        index_a, index_b, scores, key_candidates, key_comparisons = _compare_blocks(
+    all_blocks = [blocks_of(keys.codes, key, config.max_block_size) for key in range(len(keys.names))]
+    dropped = sum(blocks.dropped_blocks for blocks in all_blocks)
+
+    def compare(key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        blocks = all_blocks[key]
+        result: tuple[np.ndarray, np.ndarray, np.ndarray, int, int] = _compare_blocks(
             blocks.order, blocks.starts, blocks.sizes, keys.codes, key, filters.words, filters.counts,
             float(threshold), int(blocks.sizes.max()),
         )  # fmt: skip
-        parts_a.append(index_a)
-        parts_b.append(index_b)
-        parts_s.append(scores)
-        candidates += int(key_candidates)
-        comparisons += int(key_comparisons)
-    if not parts_a:
+        return result
+
+    wanted = [key for key, blocks in enumerate(all_blocks) if blocks.starts.size]
+    with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
+        parts = list(pool.map(compare, wanted))
+    candidates = sum(int(part[3]) for part in parts)
+    comparisons = sum(int(part[4]) for part in parts)
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return ScoredPairs(empty, empty, np.zeros(0, dtype=np.float32), candidates, comparisons, dropped)
-    return ScoredPairs(np.concatenate(parts_a), np.concatenate(parts_b), np.concatenate(parts_s),
-                       candidates, comparisons, dropped)  # fmt: skip
+    return ScoredPairs(np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]),
+                       np.concatenate([part[2] for part in parts]), candidates, comparisons, dropped)  # fmt: skip
 
 
 def _concatenate(sources: Sequence[Source]) -> tuple[np.ndarray, dict[str, list[str]]]:
@@ -293,12 +300,13 @@ def link(
     exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
     if exclusive is not None and not exclusive.any():
         exclusive = None
+    order = np.argsort(-scored.scores, kind="stable")
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
                              source=source_of, exclusive=exclusive,
-                             match_partial=thresholds.match_partial)  # fmt: skip
+                             match_partial=thresholds.match_partial, order=order)  # fmt: skip
     labels = clusters.labels
-    review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
+    review = _review_pairs(scored, order, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
     return LinkResult(
         cluster_of=[labels[offsets[s] : offsets[s + 1]] for s in range(len(sources))],
@@ -315,13 +323,18 @@ def link(
 
 
 def _review_pairs(
-    scored: ScoredPairs, refused: np.ndarray, labels: np.ndarray, thresholds: Thresholds, offsets: np.ndarray
+    scored: ScoredPairs,
+    order: np.ndarray,
+    refused: np.ndarray,
+    labels: np.ndarray,
+    thresholds: Thresholds,
+    offsets: np.ndarray,
 ) -> ReviewPairs:
-    """Pairs in the review band not already in one cluster, plus the refused merges, best first."""
-    in_band = np.flatnonzero(scored.scores < thresholds.match)
-    candidates = np.union1d(in_band, refused)
-    keep = candidates[labels[scored.index_a[candidates]] != labels[scored.index_b[candidates]]]
-    keep = keep[np.argsort(-scored.scores[keep], kind="stable")]
+    """Pairs in the review band not already in one cluster, plus the refused merges, best first (`order`)."""
+    wanted = scored.scores < thresholds.match
+    wanted[refused] = True
+    wanted &= labels[scored.index_a] != labels[scored.index_b]
+    keep = order[wanted[order]]
     index_a, index_b = scored.index_a[keep], scored.index_b[keep]
     source_a = np.searchsorted(offsets, index_a, side="right") - 1
     source_b = np.searchsorted(offsets, index_b, side="right") - 1
