@@ -43,7 +43,7 @@ from egide_analytics.linkage import (
     read_encoded,
     write_encoded,
 )
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs
 
 KEY = LinkageKey.from_bytes(b"egide linkage benchmark: not a real data holders' key")
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from egide_analytics.linkage import Encoder, LinkageKey, PersonIdentity
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of
-from egide_analytics.linkage.dice import FilterSet
+from egide_analytics.linkage.dice_kernel import FilterSet
 from egide_analytics.linkage.matching import score_candidates
 
 KEY = LinkageKey.from_bytes(b"blocking tests: a key of at least 32 bytes")

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs, dice_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs, dice_pairs
 
 
 def reference_dice(a: bytes, b: bytes) -> float:

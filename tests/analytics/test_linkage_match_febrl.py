@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from egide_analytics.linkage import HARDENED, Encoder, LinkageKey, PersonIdentity, Source, Thresholds, link
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs
 from egide_analytics.linkage.evaluation import evaluate_link
 
 KEY = LinkageKey.from_bytes(b"FEBRL4 test key, at least thirty-two bytes long")

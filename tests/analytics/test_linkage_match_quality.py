@@ -3,7 +3,7 @@
 import numpy as np
 
 from egide_analytics.linkage import HARDENED, Encoder, LinkageKey, Source, link
-from egide_analytics.linkage.dice import FilterSet, dice_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_pairs
 from egide_analytics.linkage.evaluation import evaluate, evaluate_link
 from egide_analytics.linkage.synthetic import generate
 

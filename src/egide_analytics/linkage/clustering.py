@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from egide_analytics.linkage.dice import FilterSet, _popcount64
+from egide_analytics.linkage.dice_kernel import FilterSet, _popcount64
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import numpy as np
 
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
-from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
+from egide_analytics.linkage.dice_kernel import FilterSet, _grow, _popcount64
 
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
