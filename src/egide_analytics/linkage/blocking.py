@@ -40,6 +40,9 @@ class BlockingConfig:
     seed: int = 2009
     # Threads comparing blocks (0: one per core).
     workers: int = 0
+    # Up to this many pairs of records, every pair is compared and blocking is skipped: a
+    # year of the observatory (thousands of records) takes well under a second so.
+    exhaustive_pairs: int = 50_000_000
 
     def __post_init__(self) -> None:
         if not 1 <= self.lsh_bits <= 31:

@@ -25,7 +25,7 @@ import numpy as np
 
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
-from egide_analytics.linkage.dice_kernel import FilterSet, _grow, _popcount64
+from egide_analytics.linkage.dice_kernel import FilterSet, _grow, _popcount64, dice_within
 
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
@@ -223,6 +223,10 @@ def score_candidates(
     later keys read), then the keys are compared on `config.workers` threads: the compiled
     kernel releases the GIL.
     """
+    n = len(filters)
+    if n * (n - 1) // 2 <= config.exhaustive_pairs:
+        scores, index_a, index_b = dice_within(filters, threshold)
+        return ScoredPairs(index_a, index_b, scores, n * (n - 1) // 2, n * (n - 1) // 2, 0)
     keys = blocking_keys(tokens, clks, filters.counts, config)
     all_blocks = [blocks_of(keys.codes, key, config.max_block_size) for key in range(len(keys.names))]
     dropped = sum(blocks.dropped_blocks for blocks in all_blocks)
