@@ -310,14 +310,6 @@ def run_estimate_population(args: argparse.Namespace) -> int:
     return run(args.table, method=args.method, bootstrap=args.bootstrap, seed=args.seed, as_json=args.json)
 
 
-def run_link(args: argparse.Namespace) -> int:
-    # Pure numpy and numba, without Django: the observatory's statistician can run it offline.
-    from egide_analytics.linkage.link_command import run
-
-    return run(args.files, output=args.output, match=args.match, review=args.review, review_output=args.review_output,
-               truth=args.truth, one_per_source=args.one_per_source, as_json=args.json)  # fmt: skip
-
-
 def run_encode(args: argparse.Namespace) -> int:
     # Pure Python and numpy, without Django: a data holder runs it offline on its own computer.
     from egide_analytics.linkage.encode_command import run
@@ -327,6 +319,15 @@ def run_encode(args: argparse.Namespace) -> int:
         sets=args.set, config=args.config, plain=args.plain, new_key=args.new_key,
         import_valid_rows=args.import_valid_rows, sheet=args.sheet,
     )  # fmt: skip
+
+
+def run_link(args: argparse.Namespace) -> int:
+    # Pure numpy and numba, without Django: the observatory's statistician can run it offline.
+    from egide_analytics.linkage.link_command import run
+
+    return run(args.files, output=args.output, match=args.match, review=args.review, match_partial=args.match_partial,
+               review_output=args.review_output, truth=args.truth, one_per_source=args.one_per_source,
+               as_json=args.json)  # fmt: skip
 
 
 def run_migrate(args: argparse.Namespace) -> int:
@@ -418,33 +419,6 @@ def build_parser() -> argparse.ArgumentParser:
     estimate.add_argument("--seed", type=int, metavar="S", help="graine du bootstrap, pour reproduire un résultat")
     estimate.add_argument("--json", action="store_true", help="résultat en JSON plutôt qu'en texte")
 
-    linkage = _sub(
-        commands, "link", run_link,
-        "Rapproche des fichiers encodés (egide encode) et regroupe leurs enregistrements en personnes, sans nom : "
-        "écrit record_id,source,cluster_id ; n'utilise pas la base de données.",
-    )  # fmt: skip
-    linkage.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers encodés (.csv ou .parquet), même clé")
-    linkage.add_argument("-o", "--output", metavar="GROUPES.csv", help="fichier des groupes à écrire")
-    linkage.add_argument(
-        "--match", type=float, default=0.85, metavar="S",
-        help="similarité de Dice à partir de laquelle deux enregistrements sont une personne (défaut : %(default)s)",
-    )  # fmt: skip
-    linkage.add_argument(
-        "--review", type=float, default=0.75, metavar="S",
-        help="début de la bande des doublons possibles, examinés par une personne et jamais fusionnés "
-        "(défaut : %(default)s)",
-    )  # fmt: skip
-    linkage.add_argument("--review-output", metavar="PAIRES.csv", help="fichier des doublons possibles à examiner")
-    linkage.add_argument(
-        "--truth", metavar="VERITE.csv",
-        help="vérité de terrain source,record_id,person_id : affiche précision, rappel et F1",
-    )  # fmt: skip
-    linkage.add_argument(
-        "--one-per-source",
-        action="store_true",
-        help="chaque fichier est déjà dédoublonné : un groupe ne prend jamais deux enregistrements d'un même fichier",
-    )
-    linkage.add_argument("--json", action="store_true", help="résumé en JSON plutôt qu'en texte")
     encode = _sub(
         commands, "encode", run_encode,
         "Encode les identités d'un fichier CSV ou XLSX (filtres de Bloom à clé, durcis) et ses variables codées "
@@ -475,6 +449,38 @@ def build_parser() -> argparse.ArgumentParser:
     encode.add_argument(
         "--import-valid-rows", action="store_true", help="écrit les lignes valides même si d'autres sont en erreur"
     )
+    linkage = _sub(
+        commands, "link", run_link,
+        "Rapproche des fichiers encodés (egide encode) et regroupe leurs enregistrements en personnes, sans nom : "
+        "écrit record_id,source,cluster_id ; n'utilise pas la base de données.",
+    )  # fmt: skip
+    linkage.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers encodés (.csv ou .parquet), même clé")
+    linkage.add_argument("-o", "--output", metavar="GROUPES.csv", help="fichier des groupes à écrire")
+    linkage.add_argument(
+        "--match", type=float, default=0.85, metavar="S",
+        help="similarité de Dice à partir de laquelle deux enregistrements sont une personne (défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--review", type=float, default=0.75, metavar="S",
+        help="début de la bande des doublons possibles, examinés par une personne et jamais fusionnés "
+        "(défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--match-partial", type=float, default=0.9, metavar="S",
+        help="seuil d'appariement quand un des deux enregistrements n'a pas de date de naissance complète et de sexe "
+        "(défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument("--review-output", metavar="PAIRES.csv", help="fichier des doublons possibles à examiner")
+    linkage.add_argument(
+        "--truth", metavar="VERITE.csv",
+        help="vérité de terrain source,record_id,person_id : affiche précision, rappel et F1",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--one-per-source",
+        action="store_true",
+        help="chaque fichier est déjà dédoublonné : un groupe ne prend jamais deux enregistrements d'un même fichier",
+    )
+    linkage.add_argument("--json", action="store_true", help="résumé en JSON plutôt qu'en texte")
 
     migrate = _sub(commands, "migrate", run_migrate, "Applique les migrations de la base de données.")
     migrate.add_argument("args", nargs=argparse.REMAINDER, help="arguments de `manage.py migrate`")

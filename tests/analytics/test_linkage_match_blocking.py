@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from egide_analytics.linkage import Encoder, LinkageKey, PersonIdentity
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of
-from egide_analytics.linkage.dice import FilterSet
+from egide_analytics.linkage.dice_kernel import FilterSet
 from egide_analytics.linkage.matching import score_candidates
 
 KEY = LinkageKey.from_bytes(b"blocking tests: a key of at least 32 bytes")
@@ -43,7 +43,7 @@ def test_each_candidate_pair_is_compared_exactly_once(n: int, seed: int, max_blo
     # Few distinct values and short LSH bands: many blocks overlap between keys.
     clks = np.packbits(rng.random((n, 64)) < 0.5, axis=1)
     tokens = {name: [f"{value:x}" if value else "" for value in rng.integers(0, 4, n)] for name in ("a", "b")}
-    config = BlockingConfig(lsh_bands=3, lsh_bits=3, max_block_size=max_block)
+    config = BlockingConfig(lsh_bands=3, lsh_bits=3, max_block_size=max_block, exhaustive_pairs=0)
     scored = score_candidates(FilterSet.from_packed(clks), tokens, clks, 0.0, config)
     compared = list(zip(scored.index_a.tolist(), scored.index_b.tolist(), strict=True))
     assert len(compared) == len(set(compared)) == scored.comparisons
@@ -84,7 +84,7 @@ def test_true_matches_with_typos_and_variants_are_candidates_among_unrelated_peo
     people = [person for pair in VARIANTS for person in pair] + others
     encodings = Encoder(KEY).encode(people)
     filters = FilterSet.from_packed(encodings.clks)
-    scored = score_candidates(filters, encodings.tokens, encodings.clks, 0.0, BlockingConfig())
+    scored = score_candidates(filters, encodings.tokens, encodings.clks, 0.0, BlockingConfig(exhaustive_pairs=0))
     compared = set(zip(scored.index_a.tolist(), scored.index_b.tolist(), strict=True))
     assert all((2 * k, 2 * k + 1) in compared for k in range(len(VARIANTS)))
     # Blocking is selective: far fewer comparisons than all pairs.

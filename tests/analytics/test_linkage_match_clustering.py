@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from egide_analytics.linkage.clustering import cluster_pairs, dense_labels
-from egide_analytics.linkage.dice import FilterSet
+from egide_analytics.linkage.dice_kernel import FilterSet
 from egide_analytics.linkage.evaluation import evaluate
 
 

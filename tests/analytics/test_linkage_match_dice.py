@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs, dice_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs, dice_pairs, dice_within
 
 
 def reference_dice(a: bytes, b: bytes) -> float:
@@ -69,3 +69,18 @@ def test_identical_filters_score_one_and_disjoint_zero() -> None:
     scores = dice_pairs(filters.words, filters.counts, filters.words, filters.counts,
                         np.array([0, 0]), np.array([0, 1]))  # fmt: skip
     assert scores.tolist() == [1.0, 0.0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(filter_sets(), st.floats(min_value=0.0, max_value=1.0))
+def test_within_one_set_each_unordered_pair_is_scored_once_as_across_sets(
+    sets: tuple[np.ndarray, np.ndarray], threshold: float
+) -> None:
+    filters = FilterSet.from_packed(sets[0])
+    scores, index_a, index_b = dice_within(filters, threshold)
+    across, across_a, across_b = dice_all_pairs(filters, filters, threshold)
+    upper = across_a < across_b
+    assert list(zip(index_a.tolist(), index_b.tolist(), strict=True)) == list(
+        zip(across_a[upper].tolist(), across_b[upper].tolist(), strict=True)
+    )
+    np.testing.assert_array_equal(scores, across[upper])

@@ -12,8 +12,17 @@ import warnings
 import numpy as np
 import pytest
 
-from egide_analytics.linkage import HARDENED, Encoder, LinkageKey, PersonIdentity, Source, Thresholds, link
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs
+from egide_analytics.linkage import (
+    HARDENED,
+    BlockingConfig,
+    Encoder,
+    LinkageKey,
+    PersonIdentity,
+    Source,
+    Thresholds,
+    link,
+)
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs
 from egide_analytics.linkage.evaluation import evaluate_link
 
 KEY = LinkageKey.from_bytes(b"FEBRL4 test key, at least thirty-two bytes long")
@@ -46,7 +55,8 @@ def test_febrl4_linkage_keeps_what_the_hardened_encodings_allow() -> None:
     for number, (x, y) in enumerate(links):
         truth[("A", x)] = truth[("B", y)] = str(number)
     thresholds = Thresholds()
-    result = link(sources, thresholds, deduplicated_sources=True)
+    # Blocking forced (FEBRL4 is small enough to be compared exhaustively by default).
+    result = link(sources, thresholds, BlockingConfig(exhaustive_pairs=0), deduplicated_sources=True)
     evaluation = evaluate_link(result, sources, truth)
     filters_a, filters_b = (FilterSet.from_packed(source.encodings.clks) for source in sources)
     _, index_a, index_b = dice_all_pairs(filters_a, filters_b, thresholds.match)

@@ -77,9 +77,9 @@ __all__ = [
 
 # Matching (linking encodings into persons): blocking, Dice kernel, clustering, evaluation.
 from egide_analytics.linkage.blocking import BlockingConfig
-from egide_analytics.linkage.dice import FilterSet, dice_all_pairs, dice_pairs
+from egide_analytics.linkage.dice_kernel import FilterSet, dice_all_pairs, dice_pairs
 from egide_analytics.linkage.evaluation import Evaluation, evaluate, evaluate_link
-from egide_analytics.linkage.matching import LinkResult, ReviewPair, Source, Thresholds, link
+from egide_analytics.linkage.matching import LinkResult, ReviewPair, ReviewPairs, Source, Thresholds, link
 
 __all__ += [
     "BlockingConfig",
@@ -87,6 +87,7 @@ __all__ += [
     "FilterSet",
     "LinkResult",
     "ReviewPair",
+    "ReviewPairs",
     "Source",
     "Thresholds",
     "dice_all_pairs",

@@ -38,6 +38,11 @@ class BlockingConfig:
     lsh_bits: int = 18
     max_block_size: int = 400
     seed: int = 2009
+    # Threads comparing blocks (0: one per core).
+    workers: int = 0
+    # Up to this many pairs of records, every pair is compared and blocking is skipped: a
+    # year of the observatory (thousands of records) takes well under a second so.
+    exhaustive_pairs: int = 50_000_000
 
     def __post_init__(self) -> None:
         if not 1 <= self.lsh_bits <= 31:

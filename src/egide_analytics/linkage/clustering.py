@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from egide_analytics.linkage.dice import FilterSet, _popcount64
+from egide_analytics.linkage.dice_kernel import FilterSet, _popcount64
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,13 @@ def _find(parent: np.ndarray, node: int) -> int:
 
 @numba.njit(cache=True, nogil=True)
 def _cohesive(
-    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float,
-    exclusive: np.ndarray,
-) -> bool:  # fmt: skip
-    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other.
-
-    Two records whose exclusive codes are both known and differ are never cohesive.
-    """
+    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float
+) -> bool:
+    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other."""
     a = first_a
     while True:
         b = first_b
         while True:
-            if exclusive[a] != 0 and exclusive[b] != 0 and exclusive[a] != exclusive[b]:
-                return False
             shared = 0
             for w in range(words.shape[1]):
                 shared += _popcount64(words[a, w] & words[b, w])
@@ -93,27 +87,37 @@ def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: n
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
     max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
-    exclusive: np.ndarray,
+    exclusive: np.ndarray, match_partial: float, order: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
     # Each cluster's members form a circular list: merging two lists is swapping two links.
     following = np.arange(n)
+    # The known exclusive code of each cluster, at its root: a cluster never holds two.
+    cluster_code = exclusive.copy()
     refused = np.empty(index_a.shape[0], dtype=np.int64)
     n_refused = 0
     merges = 0
-    for k in np.argsort(-scores, kind="mergesort"):
+    for k in order:
         if scores[k] < match:
             break
         root_a = _find(parent, index_a[k])
         root_b = _find(parent, index_b[k])
         if root_a == root_b:
             continue
-        too_big = size[root_a] + size[root_b] > max_size
+        code_a = cluster_code[root_a]
+        code_b = cluster_code[root_b]
+        # A record without an exclusive code is not protected by the exclusion: stricter.
+        partial = exclusive[index_a[k]] == 0 or exclusive[index_b[k]] == 0
         if (
-            too_big
+            (partial and scores[k] < match_partial)
+            or size[root_a] + size[root_b] > max_size
+            or (code_a != 0 and code_b != 0 and code_a != code_b)
             or (one_per_source and _share_a_source(root_a, root_b, following, source))
-            or not _cohesive(root_a, root_b, following, words, counts, cohesion, exclusive)
+            or (
+                (size[root_a] > 1 or size[root_b] > 1)
+                and not _cohesive(root_a, root_b, following, words, counts, cohesion)
+            )
         ):
             refused[n_refused] = k
             n_refused += 1
@@ -122,6 +126,7 @@ def _cluster(
             root_a, root_b = root_b, root_a
         parent[root_b] = root_a
         size[root_a] += size[root_b]
+        cluster_code[root_a] = max(code_a, code_b)
         following[root_a], following[root_b] = following[root_b], following[root_a]
         merges += 1
     for node in range(n):
@@ -141,12 +146,16 @@ def dense_labels(roots: np.ndarray) -> np.ndarray:
 def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
     match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
-    exclusive: np.ndarray | None = None,
+    exclusive: np.ndarray | None = None, match_partial: float | None = None, order: np.ndarray | None = None,
 ) -> Clusters:  # fmt: skip
     """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
 
     With `source` (the source of each record), a cluster never holds two records of one
-    source: for sources known to be free of duplicates, as the two files of FEBRL4.
+    source: for sources known to be free of duplicates, as the two files of FEBRL4. With
+    `exclusive` (a nonzero code per record where known, e.g. a keyed token of the full date
+    of birth and sex), a cluster never holds two records with different known codes, and a
+    pair where a record has no code merges only from `match_partial` (default: `match`).
+    `order`: the pairs' indices by decreasing score, when the caller has it already.
     """
     n = len(filters)
     if n == 0:
@@ -157,5 +166,7 @@ def cluster_pairs(
         filters.words, filters.counts,
         np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
         np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
+        float(match if exclusive is None or match_partial is None else max(match, match_partial)),
+        np.argsort(-np.asarray(scores), kind="stable") if order is None else np.asarray(order, dtype=np.int64),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

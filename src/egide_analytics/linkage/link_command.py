@@ -106,10 +106,13 @@ def write_review_pairs(path: str | Path, sources: Sequence[Source], result: Link
     with Path(path).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["source_a", "record_id_a", "source_b", "record_id_b", "score"])
-        for pair in result.review_pairs:
-            a, b = sources[pair.source_a], sources[pair.source_b]
-            writer.writerow([a.name, a.record_ids[pair.index_a], b.name, b.record_ids[pair.index_b],
-                             f"{pair.score:.4f}"])  # fmt: skip
+        pairs = result.review_pairs
+        for source_a, index_a, source_b, index_b, score in zip(
+            pairs.source_a.tolist(), pairs.index_a.tolist(), pairs.source_b.tolist(), pairs.index_b.tolist(),
+            pairs.scores.tolist(), strict=True,
+        ):  # fmt: skip
+            a, b = sources[source_a], sources[source_b]
+            writer.writerow([a.name, a.record_ids[index_a], b.name, b.record_ids[index_b], f"{score:.4f}"])
 
 
 def _summary(result: LinkResult, seconds: float, evaluation: Evaluation | None) -> dict[str, object]:
@@ -152,6 +155,7 @@ def run(
     output: str | Path | None = None,
     match: float = Thresholds.match,
     review: float = Thresholds.review,
+    match_partial: float = Thresholds.match_partial,
     review_output: str | Path | None = None,
     truth: str | Path | None = None,
     one_per_source: bool = False,
@@ -167,9 +171,11 @@ def run(
         if output is None and truth is None:
             raise LinkInputError("Indiquez le fichier des groupes (-o) ou une vérité de terrain (--truth).")
         try:
-            thresholds = Thresholds(match=match, review=review)
+            thresholds = Thresholds(match=match, review=review, match_partial=match_partial)
         except ValueError:
-            raise LinkInputError("Seuils invalides : il faut 0 < --review ≤ --match ≤ 1.") from None
+            raise LinkInputError(
+                "Seuils invalides : il faut 0 < --review ≤ --match ≤ 1 et 0 < --match-partial ≤ 1."
+            ) from None
         loaded = load_sources(paths)
         ground_truth = read_truth(truth, loaded) if truth is not None else None
     except LinkInputError as error:

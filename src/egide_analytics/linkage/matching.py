@@ -2,19 +2,30 @@
 
 All records of all sources (data holders, years) are one set: duplicates inside a source,
 across sources and across years are found by the same single clustering.
+
+>>> from egide_analytics.linkage import Encoder, LinkageKey, PersonIdentity, Source, link
+>>> encoder = Encoder(LinkageKey.from_bytes(b"a secret shared by the data holders only"))
+>>> a = encoder.encode([PersonIdentity("Dupont", "Marie", "1990-04-12", "F", "FRA"),
+...                     PersonIdentity("Okafor", "Chinedu", "1987-02-03", "M", "NGA")])
+>>> b = encoder.encode([PersonIdentity("Dupond", "Marie", "1990-04-12", "femme", "FRA")])
+>>> result = link([Source("asso-a", ["a1", "a2"], a), Source("asso-b", ["b1"], b)])
+>>> [clusters.tolist() for clusters in result.cluster_of], result.clusters
+([[0, 1], [0]], 2)
 """
 
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, overload
 
 import numba
 import numpy as np
 
 from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
-from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
+from egide_analytics.linkage.dice_kernel import FilterSet, _grow, _popcount64, dice_within
 
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
@@ -35,6 +46,11 @@ class EncodingsLike(Protocol):
 class Thresholds:
     """Dice thresholds: merged at `match` and above; kept for review in [review, match).
 
+    `match_partial` applies instead of `match` (when higher) if a record of the pair lacks
+    the exclusive token (no full date of birth and sex): nothing then stops it from joining
+    another person with the same common name and birth year. When no record at all has the
+    token (FEBRL has no sex), neither the exclusion nor `match_partial` applies.
+
     `cohesion` (default: `review`) is the least similarity allowed between any two records
     of a cluster when two clusters merge; `max_cluster_size` bounds a cluster (see
     `clustering`).
@@ -42,12 +58,13 @@ class Thresholds:
 
     match: float = 0.85
     review: float = 0.75
+    match_partial: float = 0.9
     cohesion: float | None = None
-    max_cluster_size: int = 50
+    max_cluster_size: int = 20
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.review <= self.match <= 1.0:
-            raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1")
+        if not 0.0 < self.review <= self.match <= 1.0 or not 0.0 < self.match_partial <= 1.0:
+            raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1 et 0 < appariement partiel ≤ 1")
         if self.max_cluster_size < 2:
             raise ValueError("la taille maximale d'un groupe doit être au moins 2")
 
@@ -77,12 +94,36 @@ class ReviewPair:
     score: float
 
 
+class ReviewPairs(Sequence[ReviewPair]):
+    """The possible duplicates, best first, held as arrays: there may be millions."""
+
+    def __init__(self, source_a: np.ndarray, index_a: np.ndarray, source_b: np.ndarray, index_b: np.ndarray,
+                 scores: np.ndarray) -> None:  # fmt: skip
+        self.source_a, self.index_a, self.source_b, self.index_b = source_a, index_a, source_b, index_b
+        self.scores = scores
+
+    def __len__(self) -> int:
+        return int(self.scores.size)
+
+    @overload
+    def __getitem__(self, position: int) -> ReviewPair: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[ReviewPair]: ...
+
+    def __getitem__(self, position: int | slice) -> ReviewPair | list[ReviewPair]:
+        if isinstance(position, slice):
+            return [self[k] for k in range(*position.indices(len(self)))]
+        return ReviewPair(int(self.source_a[position]), int(self.index_a[position]), int(self.source_b[position]),
+                          int(self.index_b[position]), round(float(self.scores[position]), 6))  # fmt: skip
+
+
 @dataclass
 class LinkResult:
     """Person cluster of each record, per source, and the pairs left for review."""
 
     cluster_of: list[np.ndarray]
-    review_pairs: list[ReviewPair]
+    review_pairs: ReviewPairs
     records: int
     candidate_pairs: int
     comparisons: int
@@ -176,29 +217,38 @@ def _compare_blocks(
 def score_candidates(
     filters: FilterSet, tokens: dict[str, list[str]], clks: np.ndarray, threshold: float, config: BlockingConfig
 ) -> ScoredPairs:
-    """Compare every candidate pair once; keep those scoring at least `threshold`."""
+    """Compare every candidate pair once; keep those scoring at least `threshold`.
+
+    The blocks of every key are formed first (dropping oversize blocks changes the codes
+    later keys read), then the keys are compared on `config.workers` threads: the compiled
+    kernel releases the GIL.
+    """
+    n = len(filters)
+    if n * (n - 1) // 2 <= config.exhaustive_pairs:
+        scores, index_a, index_b = dice_within(filters, threshold)
+        return ScoredPairs(index_a, index_b, scores, n * (n - 1) // 2, n * (n - 1) // 2, 0)
     keys = blocking_keys(tokens, clks, filters.counts, config)
-    parts_a, parts_b, parts_s = [], [], []
-    candidates = comparisons = dropped = 0
-    for key in range(len(keys.names)):
-        blocks = blocks_of(keys.codes, key, config.max_block_size)
-        dropped += blocks.dropped_blocks
-        if blocks.starts.size == 0:
-            continue
-        index_a, index_b, scores, key_candidates, key_comparisons = _compare_blocks(
+    all_blocks = [blocks_of(keys.codes, key, config.max_block_size) for key in range(len(keys.names))]
+    dropped = sum(blocks.dropped_blocks for blocks in all_blocks)
+
+    def compare(key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        blocks = all_blocks[key]
+        result: tuple[np.ndarray, np.ndarray, np.ndarray, int, int] = _compare_blocks(
             blocks.order, blocks.starts, blocks.sizes, keys.codes, key, filters.words, filters.counts,
             float(threshold), int(blocks.sizes.max()),
         )  # fmt: skip
-        parts_a.append(index_a)
-        parts_b.append(index_b)
-        parts_s.append(scores)
-        candidates += int(key_candidates)
-        comparisons += int(key_comparisons)
-    if not parts_a:
+        return result
+
+    wanted = [key for key, blocks in enumerate(all_blocks) if blocks.starts.size]
+    with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
+        parts = list(pool.map(compare, wanted))
+    candidates = sum(int(part[3]) for part in parts)
+    comparisons = sum(int(part[4]) for part in parts)
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return ScoredPairs(empty, empty, np.zeros(0, dtype=np.float32), candidates, comparisons, dropped)
-    return ScoredPairs(np.concatenate(parts_a), np.concatenate(parts_b), np.concatenate(parts_s),
-                       candidates, comparisons, dropped)  # fmt: skip
+    return ScoredPairs(np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]),
+                       np.concatenate([part[2] for part in parts]), candidates, comparisons, dropped)  # fmt: skip
 
 
 def _concatenate(sources: Sequence[Source]) -> tuple[np.ndarray, dict[str, list[str]]]:
@@ -252,11 +302,15 @@ def link(
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
     exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
+    if exclusive is not None and not exclusive.any():
+        exclusive = None
+    order = np.argsort(-scored.scores, kind="stable")
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
-                             source=source_of, exclusive=exclusive)  # fmt: skip
+                             source=source_of, exclusive=exclusive,
+                             match_partial=thresholds.match_partial, order=order)  # fmt: skip
     labels = clusters.labels
-    review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
+    review = _review_pairs(scored, order, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
     return LinkResult(
         cluster_of=[labels[offsets[s] : offsets[s + 1]] for s in range(len(sources))],
@@ -273,17 +327,21 @@ def link(
 
 
 def _review_pairs(
-    scored: ScoredPairs, refused: np.ndarray, labels: np.ndarray, thresholds: Thresholds, offsets: np.ndarray
-) -> list[ReviewPair]:
-    """Pairs in the review band not already in one cluster, plus the refused merges, best first."""
-    in_band = np.flatnonzero(scored.scores < thresholds.match)
-    candidates = np.union1d(in_band, refused)
-    keep = candidates[labels[scored.index_a[candidates]] != labels[scored.index_b[candidates]]]
-    keep = keep[np.argsort(-scored.scores[keep], kind="stable")]
-    source_a = np.searchsorted(offsets, scored.index_a[keep], side="right") - 1
-    source_b = np.searchsorted(offsets, scored.index_b[keep], side="right") - 1
-    return [
-        ReviewPair(int(sa), int(a - offsets[sa]), int(sb), int(b - offsets[sb]), round(float(score), 6))
-        for sa, a, sb, b, score in zip(source_a, scored.index_a[keep], source_b, scored.index_b[keep],
-                                       scored.scores[keep], strict=True)
-    ]  # fmt: skip
+    scored: ScoredPairs,
+    order: np.ndarray,
+    refused: np.ndarray,
+    labels: np.ndarray,
+    thresholds: Thresholds,
+    offsets: np.ndarray,
+) -> ReviewPairs:
+    """Pairs in the review band not already in one cluster, plus the refused merges, best first (`order`)."""
+    wanted = scored.scores < thresholds.match
+    wanted[refused] = True
+    wanted &= labels[scored.index_a] != labels[scored.index_b]
+    keep = order[wanted[order]]
+    index_a, index_b = scored.index_a[keep], scored.index_b[keep]
+    source_a = np.searchsorted(offsets, index_a, side="right") - 1
+    source_b = np.searchsorted(offsets, index_b, side="right") - 1
+    return ReviewPairs(
+        source_a, index_a - offsets[source_a], source_b, index_b - offsets[source_b], scored.scores[keep]
+    )
