@@ -6,6 +6,8 @@ in the process. See bench/README.md.
     uv run python bench/linkage.py                       # everything (about 5 minutes)
     uv run python bench/linkage.py --records 100000      # a smaller end-to-end run
     uv run python bench/linkage.py --skip-large          # the kernel and FEBRL4 only
+    uv run python bench/linkage.py --large-only          # the million records only
+    uv run python bench/linkage.py --large-only --names lists   # with the generator's short lists
 """
 
 import argparse
@@ -231,12 +233,14 @@ def dice_versus_anonlink(encodings_a: Encodings, encodings_b: Encodings, runs: i
 # --- A million records -------------------------------------------------------------------
 
 
-def large(records: int, seed: int, thresholds: Thresholds, directory: Path) -> dict[str, Any]:
+def large(records: int, seed: int, thresholds: Thresholds, directory: Path, names: str) -> dict[str, Any]:
     from egide_analytics.linkage import synthetic
 
     log(f"Génération de {records} enregistrements synthétiques…")
     started = time.perf_counter()
-    dataset = synthetic.generate(records, seed=seed)
+    # "diverse": names with a register's long tail; "lists": the short lists alone, where at
+    # a million records namesakes (same names, sex, birth year) are common (see README).
+    dataset = synthetic.generate(records, seed=seed, diverse_names=names == "diverse")
     generate_s = time.perf_counter() - started
     people, person_ids = dataset.identities, dataset.person_ids
     log("Encodage…")
@@ -260,6 +264,8 @@ def large(records: int, seed: int, thresholds: Thresholds, directory: Path) -> d
     evaluation = evaluate(result.cluster_of[0], np.asarray(person_ids))
     return {
         "records": len(people),
+        "names": names,
+        "distinct_family_names": len({person.family_name for person in people}),
         "persons": evaluation.persons,
         "duplicate_share": round(1 - evaluation.persons / len(people), 4),
         "generate_s": round(generate_s, 2),
@@ -296,15 +302,29 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each Dice kernel (best kept)")
     parser.add_argument("--skip-large", action="store_true", help="only the kernel and FEBRL4")
+    parser.add_argument("--large-only", action="store_true", help="only the end-to-end run")
+    parser.add_argument("--names", choices=("diverse", "lists"), default="diverse",
+                        help="end-to-end names: a register's long tail (default) or the short lists")  # fmt: skip
     args = parser.parse_args()
     thresholds = Thresholds()
     output: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "numba_threads": os.environ["NUMBA_NUM_THREADS"]}}
+    if not args.large_only:
+        kernel_and_febrl4(args.runs, thresholds, output)
+    if not args.skip_large:
+        with tempfile.TemporaryDirectory(prefix="egide-bench-linkage-") as directory:
+            output["large"] = large(args.records, args.seed, thresholds, Path(directory), args.names)
+    output["blocking"] = dataclasses.asdict(BlockingConfig())
+    output["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def kernel_and_febrl4(runs: int, thresholds: Thresholds, output: dict[str, Any]) -> None:
     log("FEBRL4…")
     data = febrl4()
     encoder = Encoder(KEY, HARDENED)
     encodings_a, encodings_b = encoder.encode(data[1]), encoder.encode(data[3])
     log("Noyau de Dice contre anonlink…")
-    output["dice_kernel"] = dice_versus_anonlink(encodings_a, encodings_b, args.runs, threshold=thresholds.review)
+    output["dice_kernel"] = dice_versus_anonlink(encodings_a, encodings_b, runs, threshold=thresholds.review)
     output["febrl4"] = {
         "hardened": febrl4_quality(HARDENED, thresholds, data),
         "plain": febrl4_quality(PLAIN, thresholds, data),
@@ -312,12 +332,6 @@ def main() -> None:
         # of duplicates, where unrelated hardened filters score about 0.5.
         "all_fields": febrl4_all_fields(Thresholds(match=0.6, review=0.5)),
     }
-    if not args.skip_large:
-        with tempfile.TemporaryDirectory(prefix="egide-bench-linkage-") as directory:
-            output["large"] = large(args.records, args.seed, thresholds, Path(directory))
-    output["blocking"] = dataclasses.asdict(BlockingConfig())
-    output["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(output, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from egide_analytics.linkage.normalise import PersonIdentity
 from egide_analytics.linkage.synthetic_names import ORIGINS, VARIANTS, Origin
+from egide_analytics.linkage.synthetic_pool import NamePool, name_pool
 
 ZIPF_EXPONENT = 0.9
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -99,13 +100,14 @@ class SyntheticRecords:
         return self.take(np.flatnonzero(self.holders == holder))
 
 
-def _persons(count: int, rng: np.random.Generator, year: int) -> list[PersonIdentity]:
+def _persons(count: int, rng: np.random.Generator, year: int, diverse_seed: int | None) -> list[PersonIdentity]:
     weights = np.array([o.weight for o in ORIGINS])
     origins = rng.choice(len(ORIGINS), size=count, p=weights / weights.sum())
     people: list[PersonIdentity | None] = [None] * count
     for code, origin in enumerate(ORIGINS):
         where = np.flatnonzero(origins == code)
-        for person, index in zip(_origin_persons(origin, len(where), rng, year), where.tolist(), strict=True):
+        pools = None if diverse_seed is None else _pools(origin, len(where), diverse_seed + code)
+        for person, index in zip(_origin_persons(origin, len(where), rng, year, pools), where.tolist(), strict=True):
             people[index] = person
     return [p for p in people if p is not None]
 
@@ -115,12 +117,38 @@ def _pick(names: tuple[str, ...], size: int, rng: np.random.Generator) -> list[s
     return [names[i] for i in indices.tolist()]
 
 
-def _origin_persons(origin: Origin, count: int, rng: np.random.Generator, year: int) -> list[PersonIdentity]:
+# Distinct names a register of n persons of one origin holds: about one family name for
+# every FAMILY_NAMES_PER persons, one given name for every GIVEN_NAMES_PER (given names are
+# far more concentrated). Used only with `diverse_names`.
+FAMILY_NAMES_PER = 2
+GIVEN_NAMES_PER = 50
+
+
+def _pools(origin: Origin, count: int, seed: int) -> dict[str, NamePool]:
+    """Return the origin's name pools with a register's long tail (see `synthetic_pool`)."""
+    families = max(len(origin.family), count // FAMILY_NAMES_PER)
+    givens = max(len(origin.female), len(origin.male), count // GIVEN_NAMES_PER)
+    return {
+        "family_female": name_pool(origin.family_female or origin.family, families, seed=seed * 10 + 1),
+        "family": name_pool(origin.family, families, seed=seed * 10 + 2),
+        "female": name_pool(origin.female, givens, seed=seed * 10 + 3),
+        "male": name_pool(origin.male, givens, seed=seed * 10 + 4),
+    }
+
+
+def _origin_persons(
+    origin: Origin, count: int, rng: np.random.Generator, year: int, pools: dict[str, NamePool] | None = None
+) -> list[PersonIdentity]:
     female = (rng.random(count) < origin.female_share).tolist()
-    family_f = _pick(origin.family_female or origin.family, count, rng)
-    family_m = _pick(origin.family, count, rng)
-    given_f, second_f = _pick(origin.female, count, rng), _pick(origin.female, count, rng)
-    given_m, second_m = _pick(origin.male, count, rng), _pick(origin.male, count, rng)
+    if pools is None:
+        family_f = _pick(origin.family_female or origin.family, count, rng)
+        family_m = _pick(origin.family, count, rng)
+        given_f, second_f = _pick(origin.female, count, rng), _pick(origin.female, count, rng)
+        given_m, second_m = _pick(origin.male, count, rng), _pick(origin.male, count, rng)
+    else:
+        family_f, family_m = pools["family_female"].draw(count, rng), pools["family"].draw(count, rng)
+        given_f, second_f = pools["female"].draw(count, rng), pools["female"].draw(count, rng)
+        given_m, second_m = pools["male"].draw(count, rng), pools["male"].draw(count, rng)
     second = (rng.random(count) < 0.2).tolist()
     birth_years = (year - np.clip(14 + rng.gamma(2.2, 6.5, count), 14, 80).astype(int)).tolist()
     months = rng.integers(1, 13, count)
@@ -237,19 +265,30 @@ def duplicate(person: PersonIdentity, rng: np.random.Generator) -> PersonIdentit
 
 
 def generate(
-    n_records: int, *, duplicate_rate: float = 0.15, n_holders: int = 1, seed: int = 0, year: int = 2025
+    n_records: int,
+    *,
+    duplicate_rate: float = 0.15,
+    n_holders: int = 1,
+    seed: int = 0,
+    year: int = 2025,
+    diverse_names: bool = False,
 ) -> SyntheticRecords:
     """Return `n_records` records, `duplicate_rate` of them extra records of persons already drawn.
 
     With several holders, a duplicate goes to another holder than its person's first record
     four times out of five (a person supported by two associations).
+
+    `diverse_names`: draw names from pools growing with the population, each origin's list
+    followed by a long tail of rarer names (`synthetic_pool`), as in a France-wide register;
+    for hundreds of thousands of records, where the short lists alone make namesakes (same
+    names, sex and birth year) common. Without it (the default) the output is unchanged.
     """
     if not 0 <= duplicate_rate < 1:
         raise ValueError("Le taux de doublons doit être compris entre 0 et 1 (exclu).")
     rng = np.random.default_rng(seed)
     n_duplicates = round(n_records * duplicate_rate)
     n_persons = n_records - n_duplicates
-    persons = _persons(n_persons, rng, year)
+    persons = _persons(n_persons, rng, year, seed if diverse_names else None)
     sources = rng.integers(0, max(n_persons, 1), n_duplicates)
     identities = persons + [duplicate(persons[i], rng) for i in sources.tolist()]
     person_ids = np.concatenate((np.arange(n_persons), sources)).astype(np.int64)
