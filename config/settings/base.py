@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "egide.referrals",
     "egide.referrals.acse",
     "egide.observatory",
+    "egide.observatory.publication",
     "egide.public",
 ]
 
