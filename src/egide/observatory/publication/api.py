@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from egide.accounts.models import User
@@ -129,7 +130,7 @@ def _internal(user: User) -> bool:
 
 @router.post("/releases", response={201: ReleaseDetailOut}, summary="Créer un brouillon de publication")
 @api_policy(capability(Cap.OBSERVATORY_RELEASE))
-def create_release(request: HttpRequest, payload: ReleaseIn) -> tuple[int, dict[str, Any]]:
+def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str, Any]]:
     assert isinstance(request.user, User)
     run = LinkageRun.objects.filter(pk=payload.run_id).first()
     if run is None:
@@ -139,4 +140,4 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> tuple[int, dict[
         release = do_create_release(payload.year, run, rules, acting_user=request.user)
     except ReleaseRefusedError as refused:
         raise Problem(422, "Publication refusée", str(refused), problems=getattr(refused, "problems", [])) from None
-    return 201, _release(release, public=False) | {"tables": _tables(release)}
+    return Status(201, _release(release, public=False) | {"tables": _tables(release)})
