@@ -35,6 +35,10 @@ from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
 from egide.identification.actions import ScreeningData, do_create_screening, do_record_answers, load_shipped_lists
 from egide.identification.models import Indicator, IndicatorList
+from egide.observatory.models import LinkageRun
+from egide.observatory.publication.models import Release, ReleaseFile
+from egide.observatory.publication.vocabulary import FileKind, ReleaseState
+from egide.observatory.vocabulary import RunState
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
@@ -145,6 +149,7 @@ SUPERVISOR = (Role.CASE_SUPERVISOR,)
 TEAM_MANAGERS = (Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
 ANSWERERS = (*SCREENERS, Role.ACSE_COORDINATOR)
 REFERRERS = ANSWERERS
+OBSERVATORY_READERS = (Role.STATISTICIAN, Role.NATIONAL_COORDINATOR, Role.RAPPORTEUR)
 
 
 def referral_rule(
@@ -308,6 +313,20 @@ EXPECTED: dict[str, Rule] = {
     "acse:host_home": login_then(has_role(*SCREENERS), post=405),
     "acse:statistics": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
     "acse:statistics_csv": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
+    # Observatory releases: the release of the world is published; the observatory's roles hold no organisation scope.
+    "publication:dashboard": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "publication:release_list": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    # An empty form is refused (422) and nothing is computed.
+    "publication:release_create": login_then(has_role(Role.STATISTICIAN), get=405, post=422),
+    "publication:release_detail": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    # Already published: publishing again is refused; an empty withdrawal lacks its reason. Back to the release.
+    "publication:release_publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "publication:release_withdraw": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "publication:release_file": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "publication:open_data": everyone(),
+    "publication:open_data_release": everyone(),
+    "publication:open_data_methodology": everyone(),
+    "publication:open_data_file": everyone(),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -325,6 +344,10 @@ API_EXPECTED: dict[str, Rule] = {
     "GET /acse/statistics": lambda c: acse_statistics_api_rule(c),
     # An empty body is refused (422) by whoever may update the shelter; nothing is written.
     "POST /acse/shelters/{shelter_id}/availability": lambda c: acse_api_rule(c),
+    "GET /observatory/releases": everyone(),
+    "GET /observatory/releases/{release_id}": everyone(),
+    # An empty body is refused (422) for the statistician; nothing is computed.
+    "POST /observatory/releases": api_rule((Role.STATISTICIAN,), 422, 422),
 }
 # Side effects that are the point of the route, not a leak: sessions, login bookkeeping.
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -372,6 +395,7 @@ class World:
     teams: dict[str, int] = field(default_factory=dict)
     referrals: dict[str, int] = field(default_factory=dict)
     acse: dict[str, int] = field(default_factory=dict)
+    publication: dict[str, int | str] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -402,6 +426,7 @@ def world(db: Any) -> World:
     world.teams = _teams(world)
     world.referrals = _referrals(world)
     world.acse = _acse(world)
+    world.publication = _publication(world)
     return world
 
 
@@ -488,10 +513,26 @@ def _acse(world: World) -> dict[str, int]:
             "referral_id": waiting.pk}  # fmt: skip
 
 
+def _publication(world: World) -> dict[str, int | str]:
+    """A published release of 2025 on a finished run, with its CSV (stored as is: the matrix tests access only)."""
+    statistician = world.users[str(Caller(Role.STATISTICIAN, True))]
+    run = LinkageRun.objects.create(years=[2025], state=RunState.DONE, started_by=statistician)
+    release = Release.objects.create(
+        year=2025, run=run, state=ReleaseState.PUBLISHED, title="Victimes de la traite en 2025",
+        rules={"threshold": 10, "rounding_base": 5}, created_by=statistician, published_by=statistician,
+        published_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+        tables=[{"name": "persons.sex", "title": "Sexe", "unit": "personnes distinctes", "row_variable": "sex",
+                 "cells": [["female", "femme", "", "", 120, ""], ["male", "homme", "", "", None, "primary"]]}],
+    )  # fmt: skip
+    ReleaseFile.objects.create(release=release, kind=FileKind.CSV, name="matrice.csv", content=b"a;b\r\n",
+                               sha256="0" * 64, size=6)  # fmt: skip
+    return {"release_id": release.pk, "kind": FileKind.CSV}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
-              **world.referrals}  # fmt: skip
+              **world.referrals, **world.publication}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():

@@ -65,8 +65,10 @@ class ReleaseDetailOut(ReleaseOut):
 
 
 class ReleaseIn(Schema):
-    year: int = Field(ge=2000, le=2100)
-    run_id: int = Field(description="Un appariement terminé qui couvre l'année.")
+    """Optional at the schema level: the route's policy answers before the body is checked."""
+
+    year: int | None = Field(None, ge=2000, le=2100, description="Année des données (obligatoire).")
+    run_id: int | None = Field(None, description="Un appariement terminé qui couvre l'année (obligatoire).")
     threshold: int = Field(DEFAULT_THRESHOLD, ge=3, le=50)
     rounding_base: int = Field(DEFAULT_ROUNDING_BASE, ge=1, le=10)
 
@@ -132,6 +134,9 @@ def _internal(user: User) -> bool:
 @api_policy(capability(Cap.OBSERVATORY_RELEASE))
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str, Any]]:
     assert isinstance(request.user, User)
+    if payload.year is None or payload.run_id is None:
+        missing = [name for name in ("year", "run_id") if getattr(payload, name) is None]
+        raise Problem(422, "Paramètres invalides", f"Paramètre(s) obligatoire(s) : {', '.join(missing)}.")
     run = LinkageRun.objects.filter(pk=payload.run_id).first()
     if run is None:
         raise Problem(422, "Appariement introuvable", f"Aucun appariement n° {payload.run_id}.")

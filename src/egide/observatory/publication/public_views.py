@@ -31,21 +31,21 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 @route_policy(PUBLIC)
 @require_safe
-def open_data_release(request: HttpRequest, pk: int) -> HttpResponse:
-    release = selectors.access_public_release(pk)
+def open_data_release(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.access_public_release(release_id)
     return render(request, "publication/open_data_release.html", release_context(release) | {"public": True})
 
 
 @route_policy(PUBLIC)
 @require_safe
-def open_data_methodology(request: HttpRequest, pk: int) -> HttpResponse:
-    release = selectors.access_public_release(pk)
+def open_data_methodology(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.access_public_release(release_id)
     context = methodology_context(info_of(release), tables_from_json(release.tables)) | {"release": release}
     return render(request, "publication/methodology.html", context)
 
 
 @route_policy(PUBLIC)
 @require_safe
-def open_data_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    release = selectors.access_public_release(pk)
+def open_data_file(request: HttpRequest, release_id: int, kind: str) -> HttpResponse:
+    release = selectors.access_public_release(release_id)
     return file_response(selectors.release_file(release, kind, public=True))

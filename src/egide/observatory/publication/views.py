@@ -67,7 +67,7 @@ def release_create(request: HttpRequest) -> HttpResponse:
         form.add_error(None, str(refused))
         return _list_page(request, form)
     messages.success(request, f"Brouillon créé : {release.title}. Vérifiez les tableaux avant de publier.")
-    return redirect("publication:release_detail", pk=release.pk)
+    return redirect("publication:release_detail", release_id=release.pk)
 
 
 def release_context(release: Any) -> dict[str, Any]:
@@ -83,30 +83,30 @@ def release_context(release: Any) -> dict[str, Any]:
 
 @route_policy(VIEW)
 @require_safe
-def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     user = _user(request)
-    release = selectors.access_release(user, pk)
+    release = selectors.access_release(user, release_id)
     context = release_context(release) | {"can_manage": policies.can_manage(user), "withdraw_form": WithdrawForm()}
     return render(request, "publication/release_detail.html", context)
 
 
 @route_policy(RELEASE)
 @require_POST
-def release_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    release = selectors.access_release(_user(request), pk)
+def release_publish(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.access_release(_user(request), release_id)
     try:
         do_publish_release(release, acting_user=_user(request))
     except ReleaseRefusedError as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, "Publication en ligne sur la page des données ouvertes.")
-    return redirect("publication:release_detail", pk=release.pk)
+    return redirect("publication:release_detail", release_id=release.pk)
 
 
 @route_policy(RELEASE)
 @require_http_methods(["POST"])
-def release_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    release = selectors.access_release(_user(request), pk)
+def release_withdraw(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.access_release(_user(request), release_id)
     form = WithdrawForm(request.POST)
     try:
         if not form.is_valid():
@@ -116,13 +116,13 @@ def release_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refused))
     else:
         messages.success(request, "Publication retirée ; elle reste listée comme retirée, avec son motif.")
-    return redirect("publication:release_detail", pk=release.pk)
+    return redirect("publication:release_detail", release_id=release.pk)
 
 
 @route_policy(VIEW)
 @require_safe
-def release_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    release = selectors.access_release(_user(request), pk)
+def release_file(request: HttpRequest, release_id: int, kind: str) -> HttpResponse:
+    release = selectors.access_release(_user(request), release_id)
     return file_response(selectors.release_file(release, kind, public=False))
 
 

@@ -2,8 +2,8 @@
 
 import io
 import json
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 
 import pyarrow.parquet as pq
 import pytest
