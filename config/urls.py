@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("egide.support.urls")),
     path("", include("egide.referrals.urls")),
     path("", include("egide.referrals.acse.urls")),
+    path("", include("egide.observatory.urls")),
     path("", include("egide.observatory.publication.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),

@@ -208,6 +208,10 @@ EGIDE_REFERRAL_RESPONSE_HOURS = {
 EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
 # Ac.Sé: default minimum distance (km) between a shelter and every place the person must avoid.
 EGIDE_ACSE_MIN_DISTANCE_KM = int(os.environ.get("EGIDE_ACSE_MIN_DISTANCE_KM", "200"))
+# Observatory: the protection zone's linkage key (a file; else the environment variable
+# EGIDE_LINKAGE_KEY), and the fingerprint the observatory expects of every encoded file.
+EGIDE_LINKAGE_KEY_FILE = os.environ.get("EGIDE_LINKAGE_KEY_FILE", "")
+EGIDE_LINKAGE_KEY_FINGERPRINT = os.environ.get("EGIDE_LINKAGE_KEY_FINGERPRINT", "")
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting
 # belongs to the reverse proxy, where addresses are known reliably.

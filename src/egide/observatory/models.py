@@ -9,6 +9,8 @@ Records of a survey spreadsheet typed by hand may have no encoding (`linkable` f
 they count as declared, and each one counts as a separate person in every linkage run.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from egide.core.models import BaseModel
 from egide.observatory.vocabulary import Channel, Decision, RunState, SubmissionState
 
-DEFAULT_MATCH_THRESHOLD = 0.85
-DEFAULT_REVIEW_THRESHOLD = 0.75
+DEFAULT_MATCH_THRESHOLD = 0.8
+DEFAULT_REVIEW_THRESHOLD = 0.7
 
 
-def _user(verbose_name: str, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user(verbose_name: Any, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=null, blank=null,
         on_delete=models.PROTECT, related_name="+",
@@ -109,9 +111,7 @@ class SubmissionRecord(models.Model):
     class Meta:
         verbose_name = _("enregistrement de soumission")
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "record_id"], name="observatory_record_unique_id")
-        ]
+        constraints = [models.UniqueConstraint(fields=["submission", "record_id"], name="observatory_record_unique_id")]
 
     def __str__(self) -> str:
         return f"Enregistrement {self.record_id}"

@@ -4,8 +4,9 @@ The observatory holds no identity, so its reads are not access-audited; they are
 scoped by capability in the views and the API.
 """
 
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -35,31 +36,38 @@ def stat_records(run: LinkageRun, year: int) -> list[StatRecord]:
     ]
 
 
-def _aggregate_cells(submission: Submission) -> Iterator[tuple[dict[str, str | list[str]], int]]:
-    for table in ("by_form", "by_region"):
-        for cell in submission.aggregates.get(table, []):
-            variables = {k: v for k, v in cell.items() if k != "count"}
-            yield variables, int(cell["count"])
+def _declared(holder: str, aggregates: dict[str, Any]) -> list[DeclaredCount]:
+    """Turn the survey's aggregate cells into one-way counts per status (see `survey.py`).
+
+    Each person is counted under one (main) form in the table by form × sex × age, so its
+    rows add up to the holder's total; the table by region gives the regions.
+    """
+    sums: Counter[tuple[str, str, str]] = Counter()
+    for cell in aggregates.get("by_form", []):
+        status, count = cell["status"], int(cell["count"])
+        sums[(status, "status", status)] += count
+        for form in cell.get("forms", []):
+            sums[(status, "forms", form)] += count
+        sums[(status, "sex", cell["sex"])] += count
+        sums[(status, "minor_now", cell["minor_now"])] += count
+    for cell in aggregates.get("by_region", []):
+        sums[(cell["status"], "region_of_origin", cell["region_of_origin"])] += int(cell["count"])
+    return [
+        DeclaredCount(holder=holder, status=status, variable=variable, code=code, count=count)
+        for (status, variable, code), count in sorted(sums.items())
+        if count
+    ]
 
 
 def declared_counts(year: int) -> list[DeclaredCount]:
-    """Return the counts of the current aggregate-only submissions of `year` (survey without records).
-
-    Each cell of the survey's aggregate part gives one DeclaredCount: the holder, the codes
-    of the cell (`status`, `forms`, `sex`, `minor_now` or `region_of_origin`) and the count.
-    """
+    """Return the counts of the current aggregate-only submissions of `year` (survey without records)."""
     submissions = (
         Submission.objects.current()
         .filter(year=year, record_count=0)
         .select_related("organisation")
         .order_by("organisation__name", "id")
     )
-    return [
-        DeclaredCount(holder=submission.organisation.name, variables=variables, count=count)
-        for submission in submissions
-        if submission.aggregates
-        for variables, count in _aggregate_cells(submission)
-    ]
+    return [count for s in submissions if s.aggregates for count in _declared(s.organisation.name, s.aggregates)]
 
 
 def completed_runs_for(year: int) -> list[LinkageRun]:
