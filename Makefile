@@ -119,6 +119,8 @@ bench: python-deps
 	echo "==> Benchmark of the case list and case page, 10 000 cases (JSON on stdout)"
 	uv run python bench/cases.py
 	uv run python bench/placement.py
+	echo "==> Benchmark of disclosure control: a year's ~36 linked tables protected and attacked by LP (JSON on stdout)"
+	uv run python bench/sdc.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"

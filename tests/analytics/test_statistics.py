@@ -16,7 +16,7 @@ from egide_analytics.statistics import (
     standard_tables,
     year_statistics,
 )
-from egide_analytics.statistics.synthetic import synthetic_year
+from egide_analytics.statistics.synthetic import synthetic_capture, synthetic_year
 
 
 def record(holder: str, person: int, **variables: str | list[str]) -> StatRecord:
@@ -112,3 +112,59 @@ def test_year_statistics_duplication_and_round_trip() -> None:
     rows = list(stats.rows())
     assert all(row.value is None or row.value % 5 == 0 for row in rows)
     assert {row.table for row in rows} == {table.name for table in stats.tables}
+
+
+def test_the_standard_release_of_a_small_year_resists_the_lp_attack() -> None:
+    from egide_analytics.sdc import ReleaseAttack, true_values
+
+    records = synthetic_year(persons=400, holders=15, seed=11)
+    declared = [
+        DeclaredCount("sans-egide", "supported", "status", "supported", 12),
+        DeclaredCount("sans-egide", "supported", "sex", "female", 11),
+    ]
+    stats = year_statistics(records, declared)
+    truth = true_values(standard_tables(records, declared))
+    attack = ReleaseAttack(stats.release)
+    suppressed = 0
+    for table in stats.tables:
+        for row, column in table.positions():
+            key, cell = table.key(row, column), table.cell(row, column)
+            if cell.published:
+                assert not 0 < truth[key] < 10
+            else:
+                suppressed += 1
+                low, high = attack.bounds(key)
+                assert high - low >= 5, (table.name, key, low, high)
+    assert suppressed > 10  # a small year has small cells: the test attacks something
+
+
+def test_an_empty_year_and_a_year_of_aggregates_only() -> None:
+    empty = year_statistics([])
+    assert empty.duplication.persons is None and empty.hidden_population.status == "too_few_lists"
+    assert empty.table("persons.sex").total.value == 0
+    only = year_statistics([], [DeclaredCount("E", "supported", "status", "supported", 40)])
+    assert only.table("declared.status").total.value == 40
+    assert only.holders.aggregate_only == 1 and only.holders.with_records == 0
+
+
+def test_the_hidden_population_estimate_finds_the_generated_population() -> None:
+    records, population = synthetic_capture(persons=1800, holders=10, seed=3)
+    assert len({r.person for r in records}) == 1800 and population > 1800
+    hidden = year_statistics(records).hidden_population
+    assert hidden.ok and hidden.lower is not None and hidden.upper is not None
+    assert hidden.lower <= population <= hidden.upper
+    assert hidden.observed == Rules().round(len({r.person for r in records}))
+
+
+def test_capture_table_by_holder_or_for_some_holders() -> None:
+    by_holder = capture_table(RECORDS)
+    assert by_holder.lists == ("A", "B", "C", "D") and sum(by_holder.counts) == 4
+    kept = capture_table(RECORDS, ["A", "C"])
+    assert kept.lists == ("A", "C")
+    assert dict(zip(kept.patterns, kept.counts, strict=True)) == {(1, 0): 2, (0, 1): 2}
+
+
+def test_no_estimate_from_a_handful_of_persons() -> None:
+    records = [record(holder, person) for person in range(12) for holder in ("A", "B")[: 1 + person % 2]]
+    hidden = year_statistics(records).hidden_population
+    assert hidden.status == "too_small" and hidden.estimate is None and hidden.observed == 10

@@ -34,7 +34,19 @@ class ProtectionError(ValueError):
 
 
 def protect(tables: Sequence[Table], rules: Rules | None = None) -> SafeRelease:
-    """Return the tables as they may be published: suppressed counts have no value, the others are rounded."""
+    """Return the tables as they may be published: suppressed counts have no value, the others are rounded.
+
+    >>> from egide_analytics.sdc import lp_bounds
+    >>> from egide_analytics.statistics import Axis, count_table
+    >>> axis = Axis("sex", "sexe", ("female", "male", "other"), ("femme", "homme", "autre"))
+    >>> units = [{"sex": "female"}] * 120 + [{"sex": "male"}] * 4 + [{"sex": "other"}] * 31
+    >>> table = count_table(units, name="sex", title="Sexe", population="persons", unit="personnes", rows=axis)
+    >>> release = protect([table])
+    >>> [(cell.value, cell.flag.value) for cell in release.table("sex").row_margin]
+    [(120, 'published'), (None, 'primary'), (None, 'secondary')]
+    >>> release.table("sex").total, lp_bounds(release, ("sex", 1, None))
+    (Cell(value=155, flag=<Flag.PUBLISHED: 'published'>), (0.0, 39.0))
+    """
     rules = rules or Rules()
     values = true_values(tables)
     relations = [relation for table in tables for relation in relations_of(table)]

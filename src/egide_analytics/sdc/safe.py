@@ -98,6 +98,14 @@ class SafeTable:
             return self.row_margin[row]
         return self.cells[row][column]
 
+    def get(self, row_code: str = TOTAL, column_code: str | None = None) -> Cell:
+        """Return the cell by codes (« total » for a margin): `get("female")`, `get("SEXUAL", "male")`."""
+        row = None if row_code == TOTAL else self.rows.codes.index(row_code)
+        if self.columns is None:
+            return self.cell(row, None if row is None else 0)
+        column = None if column_code in (None, TOTAL) else self.columns.codes.index(str(column_code))
+        return self.cell(row, column)
+
     def positions(self) -> Iterator[tuple[int | None, int | None]]:
         """Yield every (row, column) position, margins included (None = margin), once per distinct count."""
         width = 1 if self.columns is None else len(self.columns.codes)

@@ -45,6 +45,14 @@ def membership(units: Sequence[Unit], axis: Axis) -> npt.NDArray[np.int64]:
     index = {code: position for position, code in enumerate(axis.codes)}
     fallback = index.get(OTHER)
     matrix = np.zeros((len(units), len(axis.codes)), dtype=np.int64)
+    if not axis.multiple:
+        values = [unit.get(axis.variable) for unit in units]
+        columns = [index.get(value if isinstance(value, str) and value else UNKNOWN, fallback) for value in values]
+        if None in columns:
+            bad = values[columns.index(None)] or UNKNOWN
+            raise ValueError(f"Code « {bad} » hors de la liste de « {axis.title} ».")
+        matrix[np.arange(len(units)), np.asarray(columns, dtype=np.int64)] = 1
+        return matrix
     for row, unit in enumerate(units):
         for code in _codes(unit, axis):
             column = index.get(code, fallback)

@@ -49,14 +49,25 @@ def consolidate(name: str, values: Sequence[str | list[str]]) -> str | list[str]
 def person_variables(records: Iterable[StatRecord]) -> dict[str, str | list[str]]:
     """Return the consolidated variables of the records of one person."""
     records = list(records)
-    result = {
-        variable.name: consolidate(variable.name, [value_of(r.variables, variable.name) for r in records])
-        for variable in VARIABLES
-    }
+    if len(records) == 1:
+        # Most persons have one record: the rule then keeps her values (a fast path, same result).
+        result = {variable.name: _single(records[0].variables, variable.name) for variable in VARIABLES}
+    else:
+        result = {
+            variable.name: consolidate(variable.name, [value_of(r.variables, variable.name) for r in records])
+            for variable in VARIABLES
+        }
     nationality = result["nationality"]
     if isinstance(nationality, str) and nationality != UNKNOWN:
         result["region_of_origin"] = region_of(nationality)
     return result
+
+
+def _single(variables: Mapping[str, str | list[str]], name: str) -> str | list[str]:
+    value = value_of(variables, name)
+    if name == "status":
+        return "supported" if value == "supported" else "identified"
+    return sorted(set(value)) if isinstance(value, list) else value
 
 
 def group_by_person(records: Iterable[StatRecord]) -> dict[int, list[StatRecord]]:

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from egide_analytics.statistics.records import StatRecord
 from egide_analytics.submission import UNKNOWN, region_of
@@ -64,25 +65,50 @@ def _person(rng: np.random.Generator) -> dict[str, str | list[str]]:
     }
 
 
-def synthetic_year(
-    persons: int = 3000, holders: int = 30, duplicates: float = 0.15, seed: int = 2014
-) -> list[StatRecord]:
-    """Return records of `persons` people seen by holders of very unequal sizes, about `duplicates` seen twice or more.
+def capture_probabilities(holders: int, coverage: float, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    """Return each holder's chance of seeing a person: Pareto-distributed sizes, `coverage` seen by at least one."""
+    share = rng.pareto(1.2, holders) + 1
+    share /= share.sum()
+    low, high = 0.0, 1.0 / share.min()
+    for _ in range(60):  # bisection on the scale of the probabilities
+        scale = (low + high) / 2
+        seen = 1 - np.prod(1 - np.minimum(scale * share, 0.95))
+        low, high = (scale, high) if seen < coverage else (low, scale)
+    return np.asarray(np.minimum(low * share, 0.95), dtype=np.float64)
 
-    A person seen again keeps her variables, except that a second holder sometimes does not know them.
+
+def synthetic_capture(
+    persons: int = 3000, holders: int = 30, coverage: float = 0.45, seed: int = 2014
+) -> tuple[list[StatRecord], int]:
+    """Return the records of a year in which `persons` people were seen, and the size of the population they came from.
+
+    Each holder (of Pareto-distributed size) sees each person of the population independently,
+    so that the hidden-population estimate should find the returned size; about `coverage` of
+    the population is seen by at least one holder. Persons seen are numbered 0 … persons − 1.
+    A second holder sometimes does not know whether a complaint was filed.
     """
     rng = np.random.default_rng(seed)
-    sizes = rng.pareto(1.2, holders) + 1
-    share = sizes / sizes.sum()
+    probabilities = capture_probabilities(holders, coverage, rng)
     names = [f"association-{index + 1:02d}" for index in range(holders)]
     records: list[StatRecord] = []
-    for person in range(persons):
+    population = seen = 0
+    while seen < persons:
+        population += 1
+        seen_by = np.flatnonzero(rng.random(holders) < probabilities)
+        if not len(seen_by):
+            continue
         variables = _person(rng)
-        seen = 1 + int(rng.random() < duplicates) + int(rng.random() < duplicates / 5)
-        chosen = rng.choice(holders, size=min(seen, holders), replace=False, p=share)
-        for number, holder in enumerate(chosen):
+        for number, holder in enumerate(rng.permutation(seen_by)):
             copy = dict(variables)
             if number and rng.random() < 0.3:
                 copy["complaint_filed"] = UNKNOWN
-            records.append(StatRecord(names[int(holder)], person, copy))
-    return records
+            records.append(StatRecord(names[int(holder)], seen, copy))
+        seen += 1
+    return records, population
+
+
+def synthetic_year(
+    persons: int = 3000, holders: int = 30, coverage: float = 0.45, seed: int = 2014
+) -> list[StatRecord]:
+    """Return the records of a generated year with exactly `persons` distinct persons (see `synthetic_capture`)."""
+    return synthetic_capture(persons, holders, coverage, seed)[0]

@@ -49,6 +49,8 @@ CROSSES = (("forms", "sex"), ("age_group", "sex"), ("region_of_origin", "status"
 TOP_NATIONALITIES = 10
 # Capture lists: the largest holders one by one, the others together (see `hidden_population_lists`).
 LARGEST_HOLDERS = 4
+# Below this many distinct persons a log-linear estimate says nothing worth publishing.
+MIN_PERSONS_FOR_ESTIMATE = 50
 HOLDER_COUNT = Axis(
     "holder_count",
     "nombre de détenteurs l'ayant déclarée",
@@ -359,6 +361,14 @@ def hidden_population(records: Sequence[StatRecord], rules: Rules, level: float 
     mapping, grouping = hidden_population_lists(records)
     if len(set(mapping.values())) < 2:
         return HiddenPopulation("too_few_lists", grouping=grouping, note="Il faut au moins deux listes.")
+    seen = len({record.person for record in records})
+    if seen < MIN_PERSONS_FOR_ESTIMATE:
+        return HiddenPopulation(
+            "too_small",
+            grouping=grouping,
+            observed=rules.round(seen) if seen >= rules.threshold else None,
+            note=f"Moins de {MIN_PERSONS_FOR_ESTIMATE} personnes vues : pas d'estimation de la population non vue.",
+        )
     rows = capture_table(records, mapping)
     result = estimate_population(rows.to_capture_table(), method=Method.STEPWISE, level=level)
     observed = rules.round(result.observed)
