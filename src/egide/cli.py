@@ -220,6 +220,14 @@ def _prepare_demo() -> int:
               f"({acse.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargés : rien à faire.")
+    from egide.observatory.publication.demo import load_demo_release
+
+    print("==> Observatoire : publication des tableaux protégés de la dernière année complète…", flush=True)
+    release = load_demo_release()
+    if release.created:
+        print(f"    Publication {release.year} en ligne sur /donnees-ouvertes/ ({release.seconds:.1f} s).")
+    else:
+        print(f"    Rien à publier pour {release.year} : {release.reason}.")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()
