@@ -323,6 +323,8 @@ EXPECTED: dict[str, Rule] = {
     "publication:release_publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
     "publication:release_withdraw": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
     "publication:release_file": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    # Noisy counts: an empty query is refused (422) and spends nothing of the budget.
+    "publication:release_queries": login_then(has_role(*OBSERVATORY_READERS), post=422),
     "publication:open_data": everyone(),
     "publication:open_data_release": everyone(),
     "publication:open_data_methodology": everyone(),

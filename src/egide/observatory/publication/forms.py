@@ -67,3 +67,28 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
         help_text="Affiché sur la page publique des données ouvertes.",
     )
+
+
+def _variable_choices() -> list[tuple[str, str]]:
+    from egide_analytics.submission import VARIABLES
+
+    return [(v.name, v.title) for v in VARIABLES]
+
+
+class NoisyCountForm(forms.Form):
+    variable = forms.ChoiceField(label="Variable", choices=_variable_choices)
+    code = forms.CharField(
+        label="Code", max_length=40, help_text="Un code de la variable (par exemple « female », « SEXUAL », « NGA »)."
+    )
+    epsilon = forms.FloatField(
+        label="ε de la requête",
+        min_value=0.01,
+        max_value=1.0,
+        initial=0.1,
+        help_text="Plus ε est petit, plus le bruit est fort et moins la requête consomme de budget.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "fr-select" if name == "variable" else "fr-input"

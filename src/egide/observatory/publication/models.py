@@ -57,6 +57,8 @@ class Release(BaseModel):
         verbose_name=_("retirée par"),
     )
     withdrawal_reason = models.TextField(_("motif du retrait"), blank=True)
+    # The differential-privacy budget of interactive queries on this release (`PrivacyLedger.to_dict()`).
+    privacy_ledger = models.JSONField(_("budget de confidentialité"), default=dict, blank=True)
 
     objects = ReleaseQuerySet.as_manager()
 

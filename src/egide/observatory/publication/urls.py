@@ -13,6 +13,7 @@ urlpatterns = [
     path("observatoire/publications/<int:release_id>/publier/", views.release_publish, name="release_publish"),
     path("observatoire/publications/<int:release_id>/retirer/", views.release_withdraw, name="release_withdraw"),
     path("observatoire/publications/<int:release_id>/fichiers/<str:kind>/", views.release_file, name="release_file"),
+    path("observatoire/publications/<int:release_id>/requetes/", views.release_queries, name="release_queries"),
     path("donnees-ouvertes/", public_views.open_data, name="open_data"),
     path("donnees-ouvertes/<int:release_id>/", public_views.open_data_release, name="open_data_release"),
     path(

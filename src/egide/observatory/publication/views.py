@@ -14,7 +14,8 @@ from egide.observatory.publication import dashboard as dashboard_figures
 from egide.observatory.publication import policies, selectors
 from egide.observatory.publication.actions import do_create_release, do_publish_release, do_withdraw_release
 from egide.observatory.publication.downloads import file_response
-from egide.observatory.publication.forms import ReleaseForm, WithdrawForm
+from egide.observatory.publication.forms import NoisyCountForm, ReleaseForm, WithdrawForm
+from egide.observatory.publication.privacy import do_noisy_count, ledger_of
 from egide.observatory.publication.safety import ReleaseRefusedError, UnsafeReleaseError
 from egide.observatory.publication.tables import flags_legend, tables_from_json
 
@@ -131,3 +132,27 @@ def release_file(request: HttpRequest, release_id: int, kind: str) -> HttpRespon
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The observatory's figures: the latest year's release, or the latest run's protected statistics."""
     return render(request, "publication/dashboard.html", dashboard_figures.build())
+
+
+@route_policy(VIEW)
+@require_http_methods(["GET", "POST"])
+def release_queries(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Noisy counts (differential privacy) on the release's year, charged to its privacy budget."""
+    user = _user(request)
+    release = selectors.access_release(user, release_id)
+    form = NoisyCountForm(request.POST if request.method == "POST" else None)
+    answer, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                answer = do_noisy_count(release, data["variable"], data["code"].strip(), data["epsilon"],
+                                        acting_user=user)  # fmt: skip
+            except ReleaseRefusedError as refused:
+                form.add_error(None, str(refused))
+        if form.errors:
+            status = 422
+        release.refresh_from_db()
+    return render(request, "publication/queries.html", {
+        "release": release, "form": form, "answer": answer, "ledger": ledger_of(release),
+    }, status=status)  # fmt: skip
