@@ -121,6 +121,8 @@ bench: python-deps
 	uv run python bench/placement.py
 	echo "==> Benchmark of disclosure control: a year's ~36 linked tables protected and attacked by LP (JSON on stdout)"
 	uv run python bench/sdc.py
+	echo "==> Benchmark of record linkage: Dice kernel against anonlink, FEBRL4, a million records (JSON on stdout)"
+	uv run python bench/linkage.py
 
 clean:
 	@echo "==> Removing var/ (database, static files, mail) and the tool caches"

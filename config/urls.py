@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("egide.referrals.urls")),
     path("", include("egide.referrals.acse.urls")),
     path("", include("egide.observatory.urls")),
+    path("", include("egide.observatory.reports.urls")),
+    path("", include("egide.observatory.reports.public_urls")),
     path("", include("egide.observatory.publication.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),

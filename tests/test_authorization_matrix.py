@@ -35,10 +35,14 @@ from egide.core.api import api_operations
 from egide.core.models import AuditEvent, AuditKind, Commune, Departement, Region
 from egide.identification.actions import ScreeningData, do_create_screening, do_record_answers, load_shipped_lists
 from egide.identification.models import Indicator, IndicatorList
-from egide.observatory.models import LinkageRun
+from egide.observatory.actions import do_receive_submission
+from egide.observatory.incoming import Incoming, IncomingRecord
+from egide.observatory.models import LinkageRun, ReviewPair
 from egide.observatory.publication.models import Release, ReleaseFile
 from egide.observatory.publication.vocabulary import FileKind, ReleaseState
-from egide.observatory.vocabulary import RunState
+from egide.observatory.reports.models import AnnualReport
+from egide.observatory.reports.vocabulary import ReportState
+from egide.observatory.vocabulary import Channel, RunState
 from egide.organisations.models import Organisation
 from egide.organisations.tests.factories import OrganisationFactory
 from egide.organisations.vocabulary import AddressVisibility, Kind, Service
@@ -145,11 +149,31 @@ def acse_api_rule(c: Caller) -> tuple[int, int]:
     return (404, 404) if c.role in (Role.ACSE_COORDINATOR, *SCREENERS) else (403, 403)
 
 
+OBS_READERS = (Role.STATISTICIAN, Role.NATIONAL_COORDINATOR, Role.RAPPORTEUR)
+OBS_ROLES = (Role.CASE_SUPERVISOR, *OBS_READERS)
+OBS_UPLOADERS = (Role.CASE_SUPERVISOR, Role.STATISTICIAN)
+
+
+def observatory_rule(c: Caller, *, statistician: tuple[int, int], readers: tuple[int, int] | None = None,
+                     supervisor: tuple[int, int] | None = None, supervisor_other: tuple[int, int] | None = None
+                     ) -> tuple[int, int]:  # fmt: skip
+    """Observatory pages: the statistician, the other readers (national coordinator, rapporteur) and the
+    supervisor (of the submission's holder `own`, or of `other`); None: the role is refused (403)."""
+    if c.role is None:
+        return 302, 302
+    by_role = {
+        Role.STATISTICIAN: statistician,
+        Role.NATIONAL_COORDINATOR: readers,
+        Role.RAPPORTEUR: readers,
+        Role.CASE_SUPERVISOR: supervisor if c.own else (supervisor_other or supervisor),
+    }
+    return by_role.get(c.role) or (403, 403)
+
+
 SUPERVISOR = (Role.CASE_SUPERVISOR,)
 TEAM_MANAGERS = (Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
 ANSWERERS = (*SCREENERS, Role.ACSE_COORDINATOR)
 REFERRERS = ANSWERERS
-OBSERVATORY_READERS = (Role.STATISTICIAN, Role.NATIONAL_COORDINATOR, Role.RAPPORTEUR)
 
 
 def referral_rule(
@@ -313,18 +337,48 @@ EXPECTED: dict[str, Rule] = {
     "acse:host_home": login_then(has_role(*SCREENERS), post=405),
     "acse:statistics": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
     "acse:statistics_csv": login_then(has_role(Role.ACSE_COORDINATOR, Role.NATIONAL_COORDINATOR), post=405),
+    # Annual report: the observatory reads, the statistician generates and publishes; empty POSTs name no
+    # year and lack the confirmation, so they send back to the list. The public reads the published 2023.
+    "observatory_reports:list": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:generate": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "observatory_reports:detail": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:pdf": login_then(has_role(*OBS_READERS), post=405),
+    "observatory_reports:publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "public_reports:list": everyone(),
+    "public_reports:detail": everyone(),
+    "public_reports:pdf": everyone(),
+    "observatory:home": login_then(has_role(*OBS_ROLES), post=405),
+    "observatory:submit": login_then(has_role(Role.CASE_SUPERVISOR)),
+    "observatory:submission_list": login_then(has_role(*OBS_ROLES), post=405),
+    "observatory:submission_detail": lambda c: observatory_rule(
+        c, statistician=(200, 405), readers=(200, 405), supervisor=(200, 405), supervisor_other=(404, 405)
+    ),
+    # Without a reason nothing is withdrawn: back to the submission.
+    "observatory:submission_withdraw": lambda c: observatory_rule(
+        c, statistician=(405, 302), supervisor=(405, 302), supervisor_other=(405, 404)
+    ),
+    "observatory:upload": login_then(has_role(*OBS_UPLOADERS)),
+    "observatory:survey_template": login_then(has_role(*OBS_UPLOADERS), post=405),
+    "observatory:survey_upload": login_then(has_role(*OBS_UPLOADERS)),
+    "observatory:survey_report": login_then(has_role(*OBS_UPLOADERS), get=302, post=405),
+    "observatory:survey_confirm": login_then(has_role(*OBS_UPLOADERS), get=405, post=302),
+    # Readers see the runs; only the statistician starts one (an empty form starts nothing).
+    "observatory:run_list": lambda c: observatory_rule(c, statistician=(200, 200), readers=(200, 403)),
+    "observatory:run_detail": lambda c: observatory_rule(c, statistician=(200, 405), readers=(200, 405)),
+    "observatory:review": lambda c: observatory_rule(c, statistician=(200, 405)),
+    "observatory:review_decide": lambda c: observatory_rule(c, statistician=(405, 302)),
     # Observatory releases: the release of the world is published; the observatory's roles hold no organisation scope.
-    "publication:dashboard": login_then(has_role(*OBSERVATORY_READERS), post=405),
-    "publication:release_list": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "publication:dashboard": login_then(has_role(*OBS_READERS), post=405),
+    "publication:release_list": login_then(has_role(*OBS_READERS), post=405),
     # An empty form is refused (422) and nothing is computed.
     "publication:release_create": login_then(has_role(Role.STATISTICIAN), get=405, post=422),
-    "publication:release_detail": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "publication:release_detail": login_then(has_role(*OBS_READERS), post=405),
     # Already published: publishing again is refused; an empty withdrawal lacks its reason. Back to the release.
     "publication:release_publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
     "publication:release_withdraw": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
-    "publication:release_file": login_then(has_role(*OBSERVATORY_READERS), post=405),
+    "publication:release_file": login_then(has_role(*OBS_READERS), post=405),
     # Noisy counts: an empty query is refused (422) and spends nothing of the budget.
-    "publication:release_queries": login_then(has_role(*OBSERVATORY_READERS), post=422),
+    "publication:release_queries": login_then(has_role(*OBS_READERS), post=422),
     "publication:open_data": everyone(),
     "publication:open_data_release": everyone(),
     "publication:open_data_methodology": everyone(),
@@ -346,6 +400,12 @@ API_EXPECTED: dict[str, Rule] = {
     "GET /acse/statistics": lambda c: acse_statistics_api_rule(c),
     # An empty body is refused (422) by whoever may update the shelter; nothing is written.
     "POST /acse/shelters/{shelter_id}/availability": lambda c: acse_api_rule(c),
+    "GET /observatory/submissions": api_rule(OBS_ROLES, 200, 200),
+    # No holder named: refused before anything is read (422); nothing is written.
+    "POST /observatory/submissions": api_rule(OBS_UPLOADERS, 422, 422),
+    # No encoded submission in force in the world: nothing to link (422).
+    "POST /observatory/runs": api_rule((Role.STATISTICIAN,), 422, 422),
+    "GET /observatory/runs/{run_id}": api_rule(OBS_READERS, 200, 200),
     "GET /observatory/releases": everyone(),
     "GET /observatory/releases/{release_id}": everyone(),
     # An empty body is refused (422) for the statistician; nothing is computed.
@@ -397,6 +457,8 @@ class World:
     teams: dict[str, int] = field(default_factory=dict)
     referrals: dict[str, int] = field(default_factory=dict)
     acse: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
+    observatory: dict[str, int] = field(default_factory=dict)
     publication: dict[str, int | str] = field(default_factory=dict)
 
 
@@ -428,6 +490,8 @@ def world(db: Any) -> World:
     world.teams = _teams(world)
     world.referrals = _referrals(world)
     world.acse = _acse(world)
+    world.reports = _reports()
+    world.observatory = _observatory(world)
     world.publication = _publication(world)
     return world
 
@@ -515,6 +579,26 @@ def _acse(world: World) -> dict[str, int]:
             "referral_id": waiting.pk}  # fmt: skip
 
 
+def _reports() -> dict[str, int]:
+    """A ready annual report of 2024 and the published one of 2023."""
+    ready = AnnualReport.objects.create(year=2024, state=ReportState.READY, html="<p>2024</p>", pdf=b"%PDF-1.7")
+    AnnualReport.objects.create(year=2023, state=ReportState.PUBLISHED, html="<p>2023</p>", pdf=b"%PDF-1.7")
+    return {"report_id": ready.pk, "year": 2023}
+
+
+def _observatory(world: World) -> dict[str, int]:
+    """A survey submission of `own` (two hand-typed records, no encoding) and a finished run with one
+    possible duplicate between them, written directly: the matrix needs no linkage key."""
+    statistician = world.users[str(Caller(Role.STATISTICIAN, True))]
+    incoming = Incoming(year=datetime.date.today().year - 1, channel=Channel.SURVEY, records=[
+        IncomingRecord("m1", {"status": "supported"}), IncomingRecord("m2", {"status": "identified"})])  # fmt: skip
+    submission = do_receive_submission(world.own, incoming, acting_user=statistician)
+    run = LinkageRun.objects.create(started_by=statistician, state=RunState.DONE, years=[submission.year])
+    first, second = submission.records.order_by("id")
+    pair = ReviewPair.objects.create(run=run, record_a=first, record_b=second, score=0.75)
+    return {"submission_id": submission.pk, "run_id": run.pk, "pair_id": pair.pk}
+
+
 def _publication(world: World) -> dict[str, int | str]:
     """A published release of 2025 on a finished run, with its CSV (stored as is: the matrix tests access only)."""
     statistician = world.users[str(Caller(Role.STATISTICIAN, True))]
@@ -534,7 +618,8 @@ def _publication(world: World) -> dict[str, int | str]:
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
-              **world.referrals, **world.publication}  # fmt: skip
+              **world.referrals, **world.observatory, **world.reports,
+              **world.publication}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "egide.referrals",
     "egide.referrals.acse",
     "egide.observatory",
+    "egide.observatory.reports",
     "egide.observatory.publication",
     "egide.public",
 ]
@@ -210,7 +211,10 @@ EGIDE_RETENTION_YEARS = int(os.environ.get("EGIDE_RETENTION_YEARS", "5"))
 EGIDE_ACSE_MIN_DISTANCE_KM = int(os.environ.get("EGIDE_ACSE_MIN_DISTANCE_KM", "200"))
 # Observatory: the protection zone's linkage key (a file; else the environment variable
 # EGIDE_LINKAGE_KEY), and the fingerprint the observatory expects of every encoded file.
-EGIDE_LINKAGE_KEY_FILE = os.environ.get("EGIDE_LINKAGE_KEY_FILE", "")
+# The demo creates and uses its own key file.
+EGIDE_LINKAGE_KEY_FILE = os.environ.get(
+    "EGIDE_LINKAGE_KEY_FILE", str(VAR_DIR / "keys" / "demo-linkage.key") if EGIDE_DEMO else ""
+)
 EGIDE_LINKAGE_KEY_FINGERPRINT = os.environ.get("EGIDE_LINKAGE_KEY_FINGERPRINT", "")
 
 # The requirement is an account lockout (5 failures, 15 minutes); per-address rate limiting

@@ -220,6 +220,16 @@ def _prepare_demo() -> int:
               f"({acse.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargés : rien à faire.")
+    from egide.observatory.demo import load_demo_observatory
+
+    print("==> Observatoire : soumissions encodées des associations, fichiers de détenteurs hors Égide, appariement…",
+          flush=True)  # fmt: skip
+    observatory = load_demo_observatory()
+    if observatory.created:
+        print(f"    {observatory.submissions} soumissions, {observatory.records} enregistrements, "
+              f"{observatory.persons} personnes distinctes ({observatory.seconds:.1f} s).")  # fmt: skip
+    else:
+        print("    Déjà chargé : rien à faire.")
     from egide.observatory.publication.demo import load_demo_release
 
     print("==> Observatoire : publication des tableaux protégés de la dernière année complète…", flush=True)
@@ -228,6 +238,15 @@ def _prepare_demo() -> int:
         print(f"    Publication {release.year} en ligne sur /donnees-ouvertes/ ({release.seconds:.1f} s).")
     else:
         print(f"    Rien à publier pour {release.year} : {release.reason}.")
+    from egide.observatory.reports.demo import load_demo_report
+
+    # After the demo linkage run: the report reads its protected statistics.
+    print("==> Observatoire : rapport annuel de la dernière année complète (HTML et PDF), publié…", flush=True)
+    report = load_demo_report()
+    if report.created:
+        print(f"    Rapport {report.year} publié ({report.pdf_bytes // 1024} Kio de PDF, {report.seconds:.1f} s).")
+    else:
+        print(f"    {report.note}")
     print("\nComptes de démonstration (un par rôle) :\n")
     _print_logins(result.logins)
     print()
@@ -297,6 +316,14 @@ def run_estimate_population(args: argparse.Namespace) -> int:
     from egide_analytics.mse.command import run
 
     return run(args.table, method=args.method, bootstrap=args.bootstrap, seed=args.seed, as_json=args.json)
+
+
+def run_link(args: argparse.Namespace) -> int:
+    # Pure numpy and numba, without Django: the observatory's statistician can run it offline.
+    from egide_analytics.linkage.link_command import run
+
+    return run(args.files, output=args.output, match=args.match, review=args.review, review_output=args.review_output,
+               truth=args.truth, one_per_source=args.one_per_source, as_json=args.json)  # fmt: skip
 
 
 def run_migrate(args: argparse.Namespace) -> int:
@@ -387,6 +414,34 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     estimate.add_argument("--seed", type=int, metavar="S", help="graine du bootstrap, pour reproduire un résultat")
     estimate.add_argument("--json", action="store_true", help="résultat en JSON plutôt qu'en texte")
+
+    linkage = _sub(
+        commands, "link", run_link,
+        "Rapproche des fichiers encodés (egide encode) et regroupe leurs enregistrements en personnes, sans nom : "
+        "écrit record_id,source,cluster_id ; n'utilise pas la base de données.",
+    )  # fmt: skip
+    linkage.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers encodés (.csv ou .parquet), même clé")
+    linkage.add_argument("-o", "--output", metavar="GROUPES.csv", help="fichier des groupes à écrire")
+    linkage.add_argument(
+        "--match", type=float, default=0.85, metavar="S",
+        help="similarité de Dice à partir de laquelle deux enregistrements sont une personne (défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--review", type=float, default=0.75, metavar="S",
+        help="début de la bande des doublons possibles, examinés par une personne et jamais fusionnés "
+        "(défaut : %(default)s)",
+    )  # fmt: skip
+    linkage.add_argument("--review-output", metavar="PAIRES.csv", help="fichier des doublons possibles à examiner")
+    linkage.add_argument(
+        "--truth", metavar="VERITE.csv",
+        help="vérité de terrain source,record_id,person_id : affiche précision, rappel et F1",
+    )  # fmt: skip
+    linkage.add_argument(
+        "--one-per-source",
+        action="store_true",
+        help="chaque fichier est déjà dédoublonné : un groupe ne prend jamais deux enregistrements d'un même fichier",
+    )
+    linkage.add_argument("--json", action="store_true", help="résumé en JSON plutôt qu'en texte")
 
     migrate = _sub(commands, "migrate", run_migrate, "Applique les migrations de la base de données.")
     migrate.add_argument("args", nargs=argparse.REMAINDER, help="arguments de `manage.py migrate`")

@@ -110,7 +110,9 @@ def _document(request: HttpRequest) -> Any:
              summary="Envoyer la soumission d'un détenteur (schéma de soumission 1.0)",
              openapi_extra={"requestBody": _SUBMISSION_BODY})  # fmt: skip
 @api_policy(UPLOAD)
-def create_submission(request: HttpRequest, organisation: int) -> Status[SubmissionOut]:
+def create_submission(request: HttpRequest, organisation: int | None = None) -> Status[SubmissionOut]:
+    if organisation is None:
+        raise Problem(422, "Paramètres invalides", "Indiquez l'organisation détentrice : ?organisation=<id>.")
     holder = Organisation.objects.filter(pk=organisation).first()
     if holder is None or not policies.can_upload_for(request.user, holder.pk):
         raise Problem(404, "Détenteur introuvable", "Vous ne pouvez pas envoyer de soumission pour cette organisation.")

@@ -19,8 +19,7 @@ from django.utils import timezone
 from egide.core.audit import record_event
 from egide.observatory.models import LinkageRun, RecordPerson, ReviewPair, Submission, SubmissionRecord
 from egide.observatory.vocabulary import Decision, RunState
-from egide_analytics.linkage import Encodings
-from egide_analytics.linkage.matching import LinkResult, Source, Thresholds, link
+from egide_analytics.linkage import Encodings, LinkResult, Source, Thresholds, link
 
 logger = logging.getLogger(__name__)
 

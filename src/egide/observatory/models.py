@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from egide.core.models import BaseModel
 from egide.observatory.vocabulary import Channel, Decision, RunState, SubmissionState
 
-DEFAULT_MATCH_THRESHOLD = 0.8
-DEFAULT_REVIEW_THRESHOLD = 0.7
+DEFAULT_MATCH_THRESHOLD = 0.85
+DEFAULT_REVIEW_THRESHOLD = 0.75
 
 
 def _user(verbose_name: Any, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]

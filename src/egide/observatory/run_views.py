@@ -37,7 +37,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"Appariement n° {run.pk} lancé : il s'exécute en arrière-plan.")
-                return redirect("observatory:run_detail", pk=run.pk)
+                return redirect("observatory:run_detail", run_id=run.pk)
     page = Paginator(LinkageRun.objects.select_related("started_by"), 30).get_page(request.GET.get("page"))
     return render(request, "observatory/run_list.html", {
         "page": page, "form": form, "can_link": policies.can_link(request.user),
@@ -47,8 +47,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @route_policy(READ)
 @require_safe
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(LinkageRun.objects.select_related("started_by"), pk=pk)
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(LinkageRun.objects.select_related("started_by"), pk=run_id)
     years = [
         {"year": int(year), **counts, "rate_percent": round(100 * counts["duplication_rate"], 1)}
         for year, counts in sorted(run.year_counts.items())
@@ -71,9 +71,9 @@ def _codes(variables: dict[str, object]) -> list[tuple[str, str]]:
 
 @route_policy(LINK)
 @require_safe
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: HttpRequest, run_id: int) -> HttpResponse:
     """The possible duplicates of a run, highest similarity first: codes and score only."""
-    run = get_object_or_404(LinkageRun, pk=pk)
+    run = get_object_or_404(LinkageRun, pk=run_id)
     show = request.GET.get("voir", "pending")
     pairs = run.review_pairs.select_related(
         "record_a__submission__organisation", "record_b__submission__organisation", "decided_by"
@@ -96,8 +96,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @route_policy(LINK)
 @require_POST
-def review_decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
-    pair = get_object_or_404(ReviewPair, pk=pair_pk, run_id=pk)
+def review_decide(request: HttpRequest, run_id: int, pair_id: int) -> HttpResponse:
+    pair = get_object_or_404(ReviewPair, pk=pair_id, run_id=run_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Décision inconnue.")
@@ -109,4 +109,4 @@ def review_decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Décision enregistrée ; les comptes de l'appariement sont mis à jour.")
     page = request.POST.get("page", "1")
-    return redirect(reverse("observatory:review", args=[pk]) + f"?page={page if page.isdigit() else 1}")
+    return redirect(reverse("observatory:review", args=[run_id]) + f"?page={page if page.isdigit() else 1}")

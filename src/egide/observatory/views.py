@@ -19,7 +19,7 @@ from egide.observatory.keys import LinkageKeyMissing
 from egide.observatory.models import Submission
 from egide.observatory.vocabulary import Channel
 from egide.organisations.models import Organisation
-from egide_analytics.submission import BY_NAME, VARIABLES
+from egide_analytics.submission import VARIABLES
 
 ANY_ROLE = capability(
     Cap.OBSERVATORY_SUBMIT, Cap.OBSERVATORY_SUBMISSIONS_MANAGE, Cap.OBSERVATORY_LINK, Cap.OBSERVATORY_VIEW
@@ -65,7 +65,7 @@ def submit_year(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"Soumission {year} transmise : {submission.record_count} personne(s).")
-                return redirect("observatory:submission_detail", pk=submission.pk)
+                return redirect("observatory:submission_detail", submission_id=submission.pk)
         selection = actions.select_cases(organisation, year)
     return render(request, "observatory/submit.html", {"form": form, "selection": selection})
 
@@ -115,27 +115,30 @@ def _variable_summary(submission: Submission) -> list[dict[str, Any]]:
 
 @route_policy(ANY_ROLE)
 @require_safe
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission_for(request, pk)
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _submission_for(request, submission_id)
     return render(request, "observatory/submission_detail.html", {
         "submission": submission,
         "summary": _variable_summary(submission),
         "can_withdraw": policies.can_withdraw(request.user, submission),
-        "form_label": BY_NAME["forms"].label,
     })  # fmt: skip
 
 
 @route_policy(UPLOAD)
 @require_POST
-def submission_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission_for(request, pk)
+def submission_withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _submission_for(request, submission_id)
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        messages.error(request, "Indiquez le motif du retrait : rien n'a été modifié.")
+        return redirect("observatory:submission_detail", submission_id=submission.pk)
     try:
-        actions.do_withdraw_submission(submission, acting_user=request.user, reason=request.POST.get("reason", ""))
+        actions.do_withdraw_submission(submission, acting_user=request.user, reason=reason)
     except SubmissionRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Soumission retirée : elle ne comptera plus dans les prochains appariements.")
-    return redirect("observatory:submission_detail", pk=submission.pk)
+    return redirect("observatory:submission_detail", submission_id=submission.pk)
 
 
 @route_policy(UPLOAD)
@@ -156,7 +159,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             errors = list(getattr(error, "errors", []))
         else:
             messages.success(request, f"Fichier reçu : {submission.record_count} enregistrement(s).")
-            return redirect("observatory:submission_detail", pk=submission.pk)
+            return redirect("observatory:submission_detail", submission_id=submission.pk)
     return render(request, "observatory/upload.html", {"form": form, "errors": errors})
 
 
@@ -232,4 +235,4 @@ def survey_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("observatory:survey_report")
     SURVEY_STAGE.discard(request)
     messages.success(request, f"Tableur importé : {submission.record_count} personne(s) et les agrégats.")
-    return redirect("observatory:submission_detail", pk=submission.pk)
+    return redirect("observatory:submission_detail", submission_id=submission.pk)

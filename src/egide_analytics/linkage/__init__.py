@@ -72,3 +72,24 @@ __all__ = [
     "read_encoded",
     "write_encoded",
 ]
+
+# Matching (linking encodings into persons): blocking, Dice kernel, clustering, evaluation.
+from egide_analytics.linkage.blocking import BlockingConfig
+from egide_analytics.linkage.dice import FilterSet, dice_all_pairs, dice_pairs
+from egide_analytics.linkage.evaluation import Evaluation, evaluate, evaluate_link
+from egide_analytics.linkage.matching import LinkResult, ReviewPair, Source, Thresholds, link
+
+__all__ += [
+    "BlockingConfig",
+    "Evaluation",
+    "FilterSet",
+    "LinkResult",
+    "ReviewPair",
+    "Source",
+    "Thresholds",
+    "dice_all_pairs",
+    "dice_pairs",
+    "evaluate",
+    "evaluate_link",
+    "link",
+]

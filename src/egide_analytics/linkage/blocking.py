@@ -34,8 +34,8 @@ class BlockingConfig:
     """How candidate pairs are chosen."""
 
     use_tokens: bool = True
-    lsh_bands: int = 16
-    lsh_bits: int = 24
+    lsh_bands: int = 32
+    lsh_bits: int = 18
     max_block_size: int = 400
     seed: int = 2009
 

@@ -4,7 +4,8 @@ Pairs at or above the match threshold are merged from the most similar down (a g
 Kruskal-like order). Merging on single pairs alone chains: A≈B and B≈C would put A and C
 together however different they are. So two clusters are merged only when
 
-- the merged cluster stays within `max_cluster_size` records, and
+- the merged cluster stays within `max_cluster_size` records,
+- (only when asked: sources known to hold no duplicates) no source appears in both, and
 - every record of one is at least `cohesion` similar (Dice) to every record of the other
   (complete linkage at the cohesion threshold, by default the review threshold: the two
   clusters contain no pair of records plainly of different persons).
@@ -44,13 +45,19 @@ def _find(parent: np.ndarray, node: int) -> int:
 
 @numba.njit(cache=True, nogil=True)
 def _cohesive(
-    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float
-) -> bool:
-    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other."""
+    first_a: int, first_b: int, following: np.ndarray, words: np.ndarray, counts: np.ndarray, cohesion: float,
+    exclusive: np.ndarray,
+) -> bool:  # fmt: skip
+    """Tell whether every record of one circular member list is `cohesion`-similar to every one of the other.
+
+    Two records whose exclusive codes are both known and differ are never cohesive.
+    """
     a = first_a
     while True:
         b = first_b
         while True:
+            if exclusive[a] != 0 and exclusive[b] != 0 and exclusive[a] != exclusive[b]:
+                return False
             shared = 0
             for w in range(words.shape[1]):
                 shared += _popcount64(words[a, w] & words[b, w])
@@ -66,9 +73,27 @@ def _cohesive(
 
 
 @numba.njit(cache=True, nogil=True)
+def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: np.ndarray) -> bool:
+    """Tell whether two circular member lists hold records of the same source."""
+    a = first_a
+    while True:
+        b = first_b
+        while True:
+            if source[a] == source[b]:
+                return True
+            b = following[b]
+            if b == first_b:
+                break
+        a = following[a]
+        if a == first_a:
+            return False
+
+
+@numba.njit(cache=True, nogil=True)
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
-    max_size: int, words: np.ndarray, counts: np.ndarray,
+    max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
+    exclusive: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
@@ -85,9 +110,10 @@ def _cluster(
         if root_a == root_b:
             continue
         too_big = size[root_a] + size[root_b] > max_size
-        if too_big or (
-            (size[root_a] > 1 or size[root_b] > 1)
-            and not _cohesive(root_a, root_b, following, words, counts, cohesion)
+        if (
+            too_big
+            or (one_per_source and _share_a_source(root_a, root_b, following, source))
+            or not _cohesive(root_a, root_b, following, words, counts, cohesion, exclusive)
         ):
             refused[n_refused] = k
             n_refused += 1
@@ -114,9 +140,14 @@ def dense_labels(roots: np.ndarray) -> np.ndarray:
 
 def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
-    match: float, cohesion: float, max_cluster_size: int,
+    match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
+    exclusive: np.ndarray | None = None,
 ) -> Clusters:  # fmt: skip
-    """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records."""
+    """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
+
+    With `source` (the source of each record), a cluster never holds two records of one
+    source: for sources known to be free of duplicates, as the two files of FEBRL4.
+    """
     n = len(filters)
     if n == 0:
         return Clusters(labels=np.zeros(0, dtype=np.int64), refused=np.zeros(0, dtype=np.int64), merges=0)
@@ -124,5 +155,7 @@ def cluster_pairs(
         n, np.asarray(index_a, dtype=np.int64), np.asarray(index_b, dtype=np.int64),
         np.asarray(scores, dtype=np.float32), float(match), float(cohesion), int(max_cluster_size),
         filters.words, filters.counts,
+        np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
+        np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

@@ -6,7 +6,9 @@ POPCNT instructions per word. Popcounts of each filter are computed once (`Filte
 Two empty filters have a Dice of 0: an unknown identity matches nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numba
 import numpy as np
@@ -16,8 +18,7 @@ from numba.extending import intrinsic
 WORD_BYTES = 8
 
 
-@intrinsic
-def _popcount64(typingctx: object, value: types.Integer) -> tuple[object, object]:
+def _ctpop(typingctx: object, value: types.Integer) -> tuple[object, object]:
     """Count the set bits of a uint64 with LLVM's ctpop (one POPCNT instruction)."""
     signature = types.int64(types.uint64)
 
@@ -25,6 +26,10 @@ def _popcount64(typingctx: object, value: types.Integer) -> tuple[object, object
         return builder.ctpop(args[0])  # type: ignore[attr-defined]
 
     return signature, codegen
+
+
+# Typed for mypy as what it is inside compiled code: a function of a uint64.
+_popcount64 = cast(Callable[[Any], int], intrinsic(_ctpop))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ phonetic skeletons sorted, birth year: survives swapped names and transliteratio
 """
 
 import hashlib
-import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -38,11 +37,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from egide_analytics.linkage.bloom import BloomBuilder
 from egide_analytics.linkage.keys import LinkageKey
 from egide_analytics.linkage.normalise import (
     PersonIdentity,
     birth_date_parts,
-    country_code,
     family_tokens,
     given_tokens,
     phonetic,
@@ -51,22 +50,22 @@ from egide_analytics.linkage.normalise import (
 
 SCHEME = "egide-clk-1"
 TOKEN_NAMES = ("name_dob", "keys_year", "dob_sex", "family_dob")
-# Bits set per feature, by field: names weigh most, then the date, then sex and country.
+# Bits set per feature, by field. The date weighs as much as the names: in a population
+# with few frequent names, people with the same names are told apart by their date of birth.
 FIELD_HASHES: tuple[tuple[str, int], ...] = (
-    ("family", 10),
-    ("family_key", 6),
-    ("given", 8),
-    ("given_key", 5),
-    ("name_tokens", 4),
-    ("year", 20),
-    ("month", 12),
-    ("day", 12),
+    ("family", 8),
+    ("family_key", 5),
+    ("given", 6),
+    ("given_key", 4),
+    ("name_tokens", 8),
+    ("year", 40),
+    ("month", 30),
+    ("day", 30),
     ("sex", 8),
     ("country", 8),
 )
-CHUNK = 20_000
-# Salts are birth years: far fewer than this.
-_MAX_SALTS = 1 << 16
+CHUNK = 50_000
+_TOKEN_CACHE_LIMIT = 1_000_000
 
 Bits = npt.NDArray[np.uint8]
 
@@ -156,97 +155,26 @@ def dice(a: Bits, b: Bits) -> float:
     return 2.0 * int(np.unpackbits(a & b).sum()) / ones if ones else 0.0
 
 
-def _qgrams(text: str, q: int) -> list[str]:
-    padded = "_" * (q - 1) + text + "_" * (q - 1)
-    return [padded[i : i + q] for i in range(len(padded) - q + 1)]
-
-
-class _Vocabulary:
-    """Interns (field, feature) pairs as integers, and lists each raw value's feature ids."""
-
-    def __init__(self, q: int) -> None:
-        self.q = q
-        self.ids: dict[tuple[str, str], int] = {}
-        self.pairs: list[tuple[str, str]] = []
-        self.family: dict[str, npt.NDArray[np.int64]] = {}
-        self.given: dict[str, npt.NDArray[np.int64]] = {}
-        self.dates: dict[str, tuple[npt.NDArray[np.int64], str]] = {}
-        self.scalars: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
-
-    def _intern(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.int64]:
-        ids = self.ids
-        result = []
-        for pair in dict.fromkeys(pairs):
-            found = ids.get(pair)
-            if found is None:
-                found = ids[pair] = len(self.pairs)
-                self.pairs.append(pair)
-            result.append(found)
-        return np.array(result, dtype=np.int64)
-
-    def _names(self, tokens: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
-        pairs: list[tuple[str, str]] = []
-        whole = "".join(tokens) if prefix == "family" else (tokens[0] if tokens else "")
-        if whole:
-            pairs += [(prefix, g) for g in _qgrams(whole, self.q)]
-            pairs += [(prefix + "_key", g) for g in _qgrams(phonetic(whole), self.q)]
-        for token in tokens:
-            pairs += [("name_tokens", g) for g in _qgrams(token, self.q)]
-        return pairs
-
-    def family_ids(self, raw: str) -> npt.NDArray[np.int64]:
-        found = self.family.get(raw)
-        if found is None:
-            found = self.family[raw] = self._intern(self._names(family_tokens(raw), "family"))
-        return found
-
-    def given_ids(self, raw: str) -> npt.NDArray[np.int64]:
-        found = self.given.get(raw)
-        if found is None:
-            found = self.given[raw] = self._intern(self._names(given_tokens(raw), "given"))
-        return found
-
-    def date_ids(self, raw: str) -> tuple[npt.NDArray[np.int64], str]:
-        found = self.dates.get(raw)
-        if found is None:
-            parts = birth_date_parts(raw)
-            pairs = [(name, value) for name, value in zip(("year", "month", "day"), parts, strict=True) if value]
-            found = self.dates[raw] = (self._intern(pairs), parts[0])
-        return found
-
-    def scalar_ids(self, name: str, value: str) -> npt.NDArray[np.int64]:
-        found = self.scalars.get((name, value))
-        if found is None:
-            found = self.scalars[(name, value)] = self._intern([(name, value)] if value else [])
-        return found
-
-
-def _ragged(arrays: list[npt.NDArray[np.int64]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Return the concatenated ids and the record index of each."""
-    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    flat = np.concatenate(arrays) if arrays else np.zeros(0, np.int64)
-    return flat, np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
-
-
 class Encoder:
     """Encode identities with one key and one set of parameters; caches grow with the vocabulary."""
 
     def __init__(self, key: LinkageKey, parameters: EncodingParameters = HARDENED) -> None:
         self.key = key
         self.parameters = parameters
-        self._bloom_key = key.derive("bloom")
-        self._token_key = key.derive("tokens")
-        self._hashes = dict(parameters.field_hashes)
-        self._k_max = max(self._hashes.values())
-        self._vocabulary = _Vocabulary(parameters.qgram)
-        # Positions of each (feature id, salt) pair seen so far, one row per pair, keyed by
-        # feature id × _MAX_SALTS + salt code.
-        self._rows: dict[int, int] = {}
-        self._salts: dict[str, int] = {}
-        self._salt_names: list[str] = []
-        self._positions = np.zeros((0, self._k_max), dtype=np.int16)
-        seed = int.from_bytes(key.derive("permutation")[:16], "big")
-        self._permutation = np.random.default_rng(seed).permutation(2 * parameters.base_bits)
+        self._token_hash = hashlib.blake2b(key=key.derive("tokens"), digest_size=16)
+        self._bloom = BloomBuilder(
+            key.derive("bloom"),
+            int.from_bytes(key.derive("permutation")[:16], "big"),
+            base_bits=parameters.base_bits,
+            qgram=parameters.qgram,
+            field_hashes=dict(parameters.field_hashes),
+            balance=parameters.balance,
+            xor_fold=parameters.xor_fold,
+            salted=parameters.salt == "birth_year",
+        )
+        self._names: dict[str, tuple[str, str]] = {}
+        self._given: dict[str, tuple[str, str]] = {}
+        self._dates: dict[str, tuple[str, str]] = {}
 
     def encode(self, identities: Sequence[PersonIdentity]) -> Encodings:
         """Return the encodings of `identities`, in order."""
@@ -270,108 +198,67 @@ class Encoder:
         n = len(family_names)
         if not all(len(column) == n for column in (given_names, birth_dates, sexes, countries)):
             raise ValueError("Les colonnes d'identité n'ont pas toutes la même longueur.")
-        clks = np.zeros((n, self.parameters.filter_bytes), dtype=np.uint8)
+        clks = np.empty((n, self.parameters.filter_bytes), dtype=np.uint8)
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
-            clks[start:stop] = self._chunk(
+            clks[start:stop] = self._bloom.build(
                 family_names[start:stop], given_names[start:stop], birth_dates[start:stop],
                 sexes[start:stop], countries[start:stop],
             )  # fmt: skip
-        tokens = self._tokens(family_names, given_names, birth_dates, sexes)
-        return Encodings(clks, tokens)
+        return Encodings(clks, self._tokens(family_names, given_names, birth_dates, sexes))
 
-    def _chunk(
-        self,
-        family_names: Sequence[str],
-        given_names: Sequence[str],
-        birth_dates: Sequence[str],
-        sexes: Sequence[str],
-        countries: Sequence[str],
-    ) -> Bits:
-        vocabulary = self._vocabulary
-        salted = self.parameters.salt == "birth_year"
-        arrays: list[npt.NDArray[np.int64]] = []
-        salts: list[int] = []
-        salt_codes = self._salts
-        for family, given, date, sex, country in zip(family_names, given_names, birth_dates, sexes, countries,
-                                                     strict=True):  # fmt: skip
-            date_ids, year = vocabulary.date_ids(date)
-            arrays.append(np.concatenate((
-                vocabulary.family_ids(family), vocabulary.given_ids(given), date_ids,
-                vocabulary.scalar_ids("sex", sex_code(sex)), vocabulary.scalar_ids("country", country_code(country)),
-            )))  # fmt: skip
-            salt = year if salted else ""
-            code = salt_codes.get(salt)
-            if code is None:
-                code = salt_codes[salt] = len(self._salt_names)
-                self._salt_names.append(salt)
-            salts.append(code)
-        features, records = _ragged(arrays)
-        rows = self._rows_of(features, np.array(salts, dtype=np.int64)[records])
-        positions = self._positions[rows]
-        m = self.parameters.base_bits
-        bits = np.zeros((len(arrays), m + 1), dtype=bool)
-        bits[np.repeat(records, self._k_max), positions.ravel()] = True
-        return self._harden(bits[:, :m])
-
-    def _rows_of(self, features: npt.NDArray[np.int64], salts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Return the row of `self._positions` of each (feature, salt code), hashing the new pairs."""
-        keys, inverse = np.unique(features * _MAX_SALTS + salts, return_inverse=True)
-        rows_by_key = self._rows
-        new = [key for key in keys.tolist() if key not in rows_by_key]
-        if new:
-            for key in new:
-                rows_by_key[key] = len(rows_by_key)
-            self._positions = np.concatenate((self._positions, self._hash(new)))
-        rows = np.fromiter((rows_by_key[key] for key in keys.tolist()), dtype=np.int64, count=len(keys))
-        found: npt.NDArray[np.int64] = rows[inverse.ravel()]
+    def _family(self, raw: str) -> tuple[str, str]:
+        found = self._names.get(raw)
+        if found is None:
+            glued = "".join(family_tokens(raw))
+            found = self._names[raw] = (glued, phonetic(glued) if glued else "")
         return found
 
-    def _hash(self, keys: list[int]) -> npt.NDArray[np.int16]:
-        """Return the k bit positions of each (feature id, salt) key, padded with m (a discarded column)."""
-        m = self.parameters.base_bits
-        names = self._vocabulary.pairs
-        pairs = [(key // _MAX_SALTS, self._salt_names[key % _MAX_SALTS]) for key in keys]
-        h1 = np.empty(len(pairs), dtype=np.int64)
-        h2 = np.empty(len(pairs), dtype=np.int64)
-        ks = np.empty(len(pairs), dtype=np.int64)
-        for i, (feature_id, salt) in enumerate(pairs):
-            name, feature = names[feature_id]
-            digest = hmac.digest(self._bloom_key, f"{name}\x1f{salt}\x1f{feature}".encode(), "sha256")
-            h1[i] = int.from_bytes(digest[:8], "big") % m
-            h2[i] = int.from_bytes(digest[8:16], "big") % m
-            ks[i] = self._hashes.get(name, 0)
-        steps = np.arange(self._k_max, dtype=np.int64)
-        positions = (h1[:, None] + steps[None, :] * (h2[:, None] | 1)) % m
-        positions[steps[None, :] >= ks[:, None]] = m
-        return positions.astype(np.int16)
+    def _first_given(self, raw: str) -> tuple[str, str]:
+        found = self._given.get(raw)
+        if found is None:
+            tokens = given_tokens(raw)
+            found = self._given[raw] = (tokens[0], phonetic(tokens[0])) if tokens else ("", "")
+        return found
 
-    def _harden(self, bits: npt.NDArray[np.bool_]) -> Bits:
-        if self.parameters.balance:
-            bits = np.concatenate((bits, ~bits), axis=1)[:, self._permutation]
-        if self.parameters.xor_fold:
-            half = bits.shape[1] // 2
-            bits = bits[:, :half] ^ bits[:, half:]
-        return np.packbits(bits, axis=1)
+    def _date(self, raw: str) -> tuple[str, str]:
+        found = self._dates.get(raw)
+        if found is None:
+            year, month, day = birth_date_parts(raw)
+            found = self._dates[raw] = (year, f"{year}-{month}-{day}" if day else "")
+        return found
 
     def _token(self, text: str) -> str:
-        return hashlib.blake2b(text.encode(), key=self._token_key, digest_size=16).hexdigest()
+        digest = self._token_hash.copy()
+        digest.update(text.encode())
+        return digest.hexdigest()
+
+    def _cached_token(self, cache: dict[str, str], text: str) -> str:
+        found = cache.get(text)
+        if found is None:
+            if len(cache) > _TOKEN_CACHE_LIMIT:
+                cache.clear()
+            found = cache[text] = self._token(text)
+        return found
 
     def _tokens(
         self, family_names: Sequence[str], given_names: Sequence[str], birth_dates: Sequence[str], sexes: Sequence[str]
     ) -> dict[str, list[str]]:
-        tokens: dict[str, list[str]] = {name: [] for name in TOKEN_NAMES}
-        token = self._token
+        """Return the exact tokens; those of frequent combinations (date and sex…) are cached."""
+        name_dob: list[str] = []
+        keys_year: list[str] = []
+        dob_sex: list[str] = []
+        family_dob: list[str] = []
+        token, cached = self._token, self._cached_token
+        caches: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
         for family_raw, given_raw, date, sex_raw in zip(family_names, given_names, birth_dates, sexes, strict=True):
-            family = "".join(family_tokens(family_raw))
-            given = given_tokens(given_raw)
-            first = given[0] if given else ""
-            year, month, day = birth_date_parts(date)
-            full = f"{year}-{month}-{day}" if day else ""
+            family, family_key = self._family(family_raw)
+            first, first_key = self._first_given(given_raw)
+            year, full = self._date(date)
             sex = sex_code(sex_raw)
-            keys = sorted(phonetic(name) for name in (family, first) if name)
-            tokens["name_dob"].append(token(f"n\x1f{family}\x1f{first}\x1f{full}") if family and first and full else "")
-            tokens["keys_year"].append(token(f"k\x1f{' '.join(keys)}\x1f{year}") if keys and year else "")
-            tokens["dob_sex"].append(token(f"d\x1f{full}\x1f{sex}") if full and sex else "")
-            tokens["family_dob"].append(token(f"f\x1f{phonetic(family)}\x1f{full}") if family and full else "")
-        return tokens
+            keys = f"{family_key} {first_key}" if family_key < first_key else f"{first_key} {family_key}"
+            name_dob.append(token(f"n\x1f{family}\x1f{first}\x1f{full}") if family and first and full else "")
+            keys_year.append(cached(caches[0], f"k\x1f{keys.strip()}\x1f{year}") if keys.strip() and year else "")
+            dob_sex.append(cached(caches[1], f"d\x1f{full}\x1f{sex}") if full and sex else "")
+            family_dob.append(cached(caches[2], f"f\x1f{family_key}\x1f{full}") if family and full else "")
+        return {"name_dob": name_dob, "keys_year": keys_year, "dob_sex": dob_sex, "family_dob": family_dob}

@@ -4,6 +4,7 @@ All records of all sources (data holders, years) are one set: duplicates inside 
 across sources and across years are found by the same single clustering.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -11,9 +12,14 @@ from typing import Protocol
 import numba
 import numpy as np
 
-from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of
+from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
 from egide_analytics.linkage.clustering import cluster_pairs
 from egide_analytics.linkage.dice import FilterSet, _grow, _popcount64
+
+
+# The exact token of the full date of birth and sex: two records with different known values
+# are two persons, however similar their names (a typo in a date goes to review instead).
+EXCLUSIVE_TOKEN = "dob_sex"  # noqa: S105 (a token's name, not a secret)
 
 
 class EncodingsLike(Protocol):
@@ -35,8 +41,8 @@ class Thresholds:
     `clustering`).
     """
 
-    match: float = 0.8
-    review: float = 0.7
+    match: float = 0.85
+    review: float = 0.75
     cohesion: float | None = None
     max_cluster_size: int = 50
 
@@ -217,11 +223,21 @@ def _concatenate(sources: Sequence[Source]) -> tuple[np.ndarray, dict[str, list[
 
 
 def link(
-    sources: Sequence[Source], thresholds: Thresholds | None = None, blocking: BlockingConfig | None = None
+    sources: Sequence[Source],
+    thresholds: Thresholds | None = None,
+    blocking: BlockingConfig | None = None,
+    *,
+    deduplicated_sources: bool = False,
+    exclusive_token: str | None = EXCLUSIVE_TOKEN,
 ) -> LinkResult:
-    """Cluster the records of all `sources` into persons."""
-    import time
+    """Cluster the records of all `sources` into persons.
 
+    `deduplicated_sources`: each source is known to hold each person at most once (a
+    one-to-one linkage); a cluster then never takes two records of one source.
+    `exclusive_token`: two records whose values of this exact token are both known and
+    differ (by default: full date of birth and sex) are never put in one cluster; their
+    pair, if it scores a match, goes to review instead.
+    """
     thresholds = thresholds or Thresholds()
     blocking = blocking or BlockingConfig()
     timings: dict[str, float] = {}
@@ -233,12 +249,14 @@ def link(
     scored = score_candidates(filters, tokens, clks, thresholds.review, blocking)
     timings["block_and_compare_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
-                             cohesion=thresholds.cohesion_or_review,
-                             max_cluster_size=thresholds.max_cluster_size)  # fmt: skip
-    labels = clusters.labels
     sizes = [len(source.record_ids) for source in sources]
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
+    exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
+    clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
+                             cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
+                             source=source_of, exclusive=exclusive)  # fmt: skip
+    labels = clusters.labels
     review = _review_pairs(scored, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
     return LinkResult(

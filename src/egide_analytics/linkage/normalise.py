@@ -213,12 +213,14 @@ def parse_sex(text: str) -> str | None:
     return _SEX.get(folded) if folded else None
 
 
+@lru_cache(maxsize=10_000)
 def sex_code(text: str) -> str:
     """Return female, male or other, and '' when the sex is unknown or unreadable."""
     code = parse_sex(text)
     return "" if code in (None, "unknown") else str(code)
 
 
+@lru_cache(maxsize=10_000)
 def country_code(text: str) -> str:
     """Return an ISO 3166-1 alpha-3 code in capitals, or '' when `text` is not three letters."""
     code = fold(text).upper()
