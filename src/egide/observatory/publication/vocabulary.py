@@ -16,6 +16,7 @@ class FileKind(models.TextChoices):
     PARQUET = "parquet", _("Parquet")
     METADATA = "metadata", _("Métadonnées (JSON, DCAT)")
     METHODOLOGY = "methodology", _("Note méthodologique (Markdown)")
+    METHODOLOGY_PDF = "note_pdf", _("Note méthodologique (PDF)")
 
 
 FILE_EXTENSIONS = {
@@ -24,6 +25,7 @@ FILE_EXTENSIONS = {
     FileKind.PARQUET: "parquet",
     FileKind.METADATA: "json",
     FileKind.METHODOLOGY: "md",
+    FileKind.METHODOLOGY_PDF: "pdf",
 }
 CONTENT_TYPES = {
     FileKind.CSV: "text/csv; charset=utf-8",
@@ -31,6 +33,7 @@ CONTENT_TYPES = {
     FileKind.PARQUET: "application/vnd.apache.parquet",
     FileKind.METADATA: "application/json",
     FileKind.METHODOLOGY: "text/markdown; charset=utf-8",
+    FileKind.METHODOLOGY_PDF: "application/pdf",
 }
 LICENCE = "Licence Ouverte 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

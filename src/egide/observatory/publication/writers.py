@@ -182,6 +182,15 @@ def write_methodology(info: ReleaseInfo, tables: Sequence[PublishedTable]) -> Wr
     return _file(info, FileKind.METHODOLOGY, text.encode("utf-8"))
 
 
+def write_methodology_pdf(info: ReleaseInfo, tables: Sequence[PublishedTable]) -> WrittenFile:
+    """The methodology note printed to PDF (A4) by WeasyPrint."""
+    from weasyprint import HTML  # Imported here: loading pango is slow and only releases need it.
+
+    html = render_to_string("publication/methodology_print.html", methodology_context(info, tables))
+    pdf: bytes = HTML(string=html).write_pdf()
+    return _file(info, FileKind.METHODOLOGY_PDF, pdf)
+
+
 def _iso(moment: datetime.datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
@@ -251,5 +260,6 @@ def write_all(info: ReleaseInfo, tables: Sequence[PublishedTable]) -> list[Writt
         write_workbook(info, tables),
         write_parquet(info, tables),
         write_methodology(info, tables),
+        write_methodology_pdf(info, tables),
     ]
     return [*files, write_metadata(info, tables, files)]

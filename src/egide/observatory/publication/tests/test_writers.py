@@ -107,3 +107,7 @@ def test_the_metadata_carries_the_checksum_of_every_other_file(files: dict[str, 
 def test_the_methodology_note_names_the_rules_and_the_tables(files: dict[str, bytes]) -> None:
     note = files[FileKind.METHODOLOGY].decode()
     assert "Secret statistique" in note and "Formes × sexe" in note and "arrondis à 5" in note
+
+
+def test_the_methodology_note_is_also_printed_to_pdf(files: dict[str, bytes]) -> None:
+    assert files[FileKind.METHODOLOGY_PDF].startswith(b"%PDF")
