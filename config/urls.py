@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("egide.observatory.urls")),
     path("", include("egide.observatory.reports.urls")),
     path("", include("egide.observatory.reports.public_urls")),
+    path("", include("egide.observatory.publication.urls")),
     path("compte/", include("egide.accounts.urls")),
     path("audit/", include("egide.core.urls")),
     path("api/v1/", api.urls),

@@ -38,6 +38,8 @@ from egide.identification.models import Indicator, IndicatorList
 from egide.observatory.actions import do_receive_submission
 from egide.observatory.incoming import Incoming, IncomingRecord
 from egide.observatory.models import LinkageRun, ReviewPair
+from egide.observatory.publication.models import Release, ReleaseFile
+from egide.observatory.publication.vocabulary import FileKind, ReleaseState
 from egide.observatory.reports.models import AnnualReport
 from egide.observatory.reports.vocabulary import ReportState
 from egide.observatory.vocabulary import Channel, RunState
@@ -365,6 +367,22 @@ EXPECTED: dict[str, Rule] = {
     "observatory:run_detail": lambda c: observatory_rule(c, statistician=(200, 405), readers=(200, 405)),
     "observatory:review": lambda c: observatory_rule(c, statistician=(200, 405)),
     "observatory:review_decide": lambda c: observatory_rule(c, statistician=(405, 302)),
+    # Observatory releases: the release of the world is published; the observatory's roles hold no organisation scope.
+    "publication:dashboard": login_then(has_role(*OBS_READERS), post=405),
+    "publication:release_list": login_then(has_role(*OBS_READERS), post=405),
+    # An empty form is refused (422) and nothing is computed.
+    "publication:release_create": login_then(has_role(Role.STATISTICIAN), get=405, post=422),
+    "publication:release_detail": login_then(has_role(*OBS_READERS), post=405),
+    # Already published: publishing again is refused; an empty withdrawal lacks its reason. Back to the release.
+    "publication:release_publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "publication:release_withdraw": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "publication:release_file": login_then(has_role(*OBS_READERS), post=405),
+    # Noisy counts: an empty query is refused (422) and spends nothing of the budget.
+    "publication:release_queries": login_then(has_role(*OBS_READERS), post=422),
+    "publication:open_data": everyone(),
+    "publication:open_data_release": everyone(),
+    "publication:open_data_methodology": everyone(),
+    "publication:open_data_file": everyone(),
     # django-ninja's own documentation views answer any method; they only read.
     "api:openapi-json": everyone(post=200),
     "api:openapi-view": everyone(post=200),
@@ -388,6 +406,10 @@ API_EXPECTED: dict[str, Rule] = {
     # No encoded submission in force in the world: nothing to link (422).
     "POST /observatory/runs": api_rule((Role.STATISTICIAN,), 422, 422),
     "GET /observatory/runs/{run_id}": api_rule(OBS_READERS, 200, 200),
+    "GET /observatory/releases": everyone(),
+    "GET /observatory/releases/{release_id}": everyone(),
+    # An empty body is refused (422) for the statistician; nothing is computed.
+    "POST /observatory/releases": api_rule((Role.STATISTICIAN,), 422, 422),
 }
 # Side effects that are the point of the route, not a leak: sessions, login bookkeeping.
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -437,6 +459,7 @@ class World:
     acse: dict[str, int] = field(default_factory=dict)
     reports: dict[str, int] = field(default_factory=dict)
     observatory: dict[str, int] = field(default_factory=dict)
+    publication: dict[str, int | str] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -469,6 +492,7 @@ def world(db: Any) -> World:
     world.acse = _acse(world)
     world.reports = _reports()
     world.observatory = _observatory(world)
+    world.publication = _publication(world)
     return world
 
 
@@ -575,10 +599,27 @@ def _observatory(world: World) -> dict[str, int]:
     return {"submission_id": submission.pk, "run_id": run.pk, "pair_id": pair.pk}
 
 
+def _publication(world: World) -> dict[str, int | str]:
+    """A published release of 2025 on a finished run, with its CSV (stored as is: the matrix tests access only)."""
+    statistician = world.users[str(Caller(Role.STATISTICIAN, True))]
+    run = LinkageRun.objects.create(years=[2025], state=RunState.DONE, started_by=statistician)
+    release = Release.objects.create(
+        year=2025, run=run, state=ReleaseState.PUBLISHED, title="Victimes de la traite en 2025",
+        rules={"threshold": 10, "rounding_base": 5}, created_by=statistician, published_by=statistician,
+        published_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+        tables=[{"name": "persons.sex", "title": "Sexe", "unit": "personnes distinctes", "row_variable": "sex",
+                 "cells": [["female", "femme", "", "", 120, ""], ["male", "homme", "", "", None, "primary"]]}],
+    )  # fmt: skip
+    ReleaseFile.objects.create(release=release, kind=FileKind.CSV, name="matrice.csv", content=b"a;b\r\n",
+                               sha256="0" * 64, size=6)  # fmt: skip
+    return {"release_id": release.pk, "kind": FileKind.CSV}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
-              **world.referrals, **world.observatory, **world.reports}  # fmt: skip
+              **world.referrals, **world.observatory, **world.reports,
+              **world.publication}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "egide.referrals.acse",
     "egide.observatory",
     "egide.observatory.reports",
+    "egide.observatory.publication",
     "egide.public",
 ]
 

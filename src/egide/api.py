@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from egide.core.api import Problem, problem_response, require_declared_policies
 from egide.core.geo.api import router as geo_router
 from egide.observatory.api import router as observatory_router
+from egide.observatory.publication.api import router as publication_router
 from egide.organisations.api import router as organisations_router
 from egide.referrals.acse.api import router as acse_router
 from egide.referrals.api import router as referrals_router
@@ -88,4 +89,5 @@ api.add_router("/geo", geo_router, tags=["géographie"])
 api.add_router("/referrals", referrals_router, tags=["orientations"])
 api.add_router("/acse", acse_router, tags=["Ac.Sé"])
 api.add_router("/observatory", observatory_router, tags=["observatoire"])
+api.add_router("/observatory", publication_router, tags=["observatoire — publications"])
 require_declared_policies(api)

@@ -230,6 +230,14 @@ def _prepare_demo() -> int:
               f"{observatory.persons} personnes distinctes ({observatory.seconds:.1f} s).")  # fmt: skip
     else:
         print("    Déjà chargé : rien à faire.")
+    from egide.observatory.publication.demo import load_demo_release
+
+    print("==> Observatoire : publication des tableaux protégés de la dernière année complète…", flush=True)
+    release = load_demo_release()
+    if release.created:
+        print(f"    Publication {release.year} en ligne sur /donnees-ouvertes/ ({release.seconds:.1f} s).")
+    else:
+        print(f"    Rien à publier pour {release.year} : {release.reason}.")
     from egide.observatory.reports.demo import load_demo_report
 
     # After the demo linkage run: the report reads its protected statistics.

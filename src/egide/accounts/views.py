@@ -48,9 +48,11 @@ class LoginView(auth_views.LoginView):
         return response
 
     def get_default_redirect_url(self) -> str:
-        """Send those who follow cases to their dashboard, everyone else to their personal space."""
+        """Send those who follow cases or the observatory to their dashboard, everyone else to their personal space."""
         if acting_user(self.request).has_capability(Cap.CASE_VIEW):
             return reverse("support:dashboard")
+        if acting_user(self.request).has_capability(Cap.OBSERVATORY_VIEW):
+            return reverse("publication:dashboard")
         return super().get_default_redirect_url()
 
 
