@@ -121,9 +121,13 @@ def phonetic(token: str) -> str:
     >>> phonetic("popescu") == phonetic("popesco"), phonetic("oluwaseun") == phonetic("oluwasegun")
     (True, False)
     """
-    key = token
-    for pattern, replacement in _PHONETIC_RULES:
-        key = pattern.sub(replacement, key)
+    key, previous = token, None
+    # One pass can make new matches (« ddj » → « dj » → « j »): repeat until nothing changes,
+    # so that the key of a key is the key itself.
+    while key != previous:
+        previous = key
+        for pattern, replacement in _PHONETIC_RULES:
+            key = pattern.sub(replacement, key)
     # Scripts without a Latin rendering (Arabic, Chinese…) keep their letters.
     return key or token
 
