@@ -98,9 +98,11 @@ def dice_pairs(
 
 
 @numba.njit(cache=True, nogil=True)
-def _all_pairs_above(
-    words_a: np.ndarray, counts_a: np.ndarray, words_b: np.ndarray, counts_b: np.ndarray, threshold: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pairs_above(
+    words_a: np.ndarray, counts_a: np.ndarray, words_b: np.ndarray, counts_b: np.ndarray, threshold: float,
+    triangle: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    # With triangle (a = b), each unordered pair once (j > i); otherwise every pair of a × b.
     capacity = 1024
     found_a = np.empty(capacity, dtype=np.int64)
     found_b = np.empty(capacity, dtype=np.int64)
@@ -113,50 +115,7 @@ def _all_pairs_above(
         row = words_a[i]
         count_i = counts_a[i]
         n_hits = 0
-        for j in range(words_b.shape[0]):
-            other = words_b[j]
-            shared = 0
-            for w in range(n_words):
-                shared += _popcount64(row[w] & other[w])
-            # Branchless: always write, advance only on a hit; a branch here halves the speed
-            # because the compiler no longer vectorizes the loop. Compared without a division.
-            hits[n_hits] = j
-            hit_shared[n_hits] = shared
-            n_hits += 2 * shared >= threshold * (count_i + counts_b[j])
-        if found + n_hits > capacity:
-            capacity = 2 * (found + n_hits)
-            found_a = _grow(found_a, capacity)
-            found_b = _grow(found_b, capacity)
-            scores = _grow(scores, capacity)
-        for k in range(n_hits):
-            j = hits[k]
-            denominator = count_i + counts_b[j]
-            if denominator > 0:
-                found_a[found] = i
-                found_b[found] = j
-                scores[found] = 2.0 * hit_shared[k] / denominator
-                found += 1
-    return scores[:found], found_a[:found], found_b[:found]
-
-
-@numba.njit(cache=True, nogil=True)
-def _triangle_pairs_above(
-    words_a: np.ndarray, counts_a: np.ndarray, words_b: np.ndarray, counts_b: np.ndarray, threshold: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # As _all_pairs_above with a = b, each unordered pair once (j > i).
-    capacity = 1024
-    found_a = np.empty(capacity, dtype=np.int64)
-    found_b = np.empty(capacity, dtype=np.int64)
-    scores = np.empty(capacity, dtype=np.float32)
-    found = 0
-    hits = np.empty(words_b.shape[0], dtype=np.int64)
-    hit_shared = np.empty(words_b.shape[0], dtype=np.int64)
-    n_words = words_a.shape[1]
-    for i in range(words_a.shape[0]):
-        row = words_a[i]
-        count_i = counts_a[i]
-        n_hits = 0
-        for j in range(i + 1, words_b.shape[0]):
+        for j in range(i + 1 if triangle else 0, words_b.shape[0]):
             other = words_b[j]
             shared = 0
             for w in range(n_words):
@@ -196,16 +155,16 @@ def dice_all_pairs(a: FilterSet, b: FilterSet, threshold: float) -> tuple[np.nda
     """
     if a.words.shape[1] != b.words.shape[1]:
         raise ValueError("les filtres comparés n'ont pas la même longueur")
-    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _all_pairs_above(
-        a.words, a.counts, b.words, b.counts, float(threshold)
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _pairs_above(
+        a.words, a.counts, b.words, b.counts, float(threshold), False
     )
     return result
 
 
 def dice_within(filters: FilterSet, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Compare every pair i < j of one set; return (scores, index_a, index_b) at or above `threshold`."""
-    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _triangle_pairs_above(
-        filters.words, filters.counts, filters.words, filters.counts, float(threshold)
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _pairs_above(
+        filters.words, filters.counts, filters.words, filters.counts, float(threshold), True
     )
     return result
 
