@@ -54,6 +54,7 @@ __all__ = ["LOAD_ACTION", "DemoAcseError", "DemoAcseResult", "load_demo_acse"]
 LOAD_ACTION = "demo.acse_load"
 FIRST_DAY = datetime.date(2021, 1, 4)
 REQUESTS = 40
+OLD_BEFORE = 200
 # The last requests, in this order of states: the coordinator's current work.
 RECENT = ("pending", "pending", "pending", "proposed", "agreed", "interview", "transfer", "active", "active")
 STREETS = ("rue des Lilas", "chemin des Vignes", "allée des Tilleuls", "rue du Moulin", "impasse des Glycines")
@@ -274,8 +275,11 @@ def _advance(placement: Any, target: str, on: datetime.date, coordinator: User, 
     if target == "transfer" or travel_on > today:
         return
     placement = workflow.do_record_arrival(placement, travel_on, acting_user=coordinator)
-    ended_on = travel_on + _days(rng, 120, 420)
-    if target == "active" or ended_on > today:
+    if target == "active":
+        return
+    # An old placement has ended by today, so that the recent requests find their places free.
+    ended_on = travel_on + _days(rng, 30, max(30, min(420, (today - travel_on).days - 1)))
+    if ended_on >= today:
         return
     reason = rng.choice([EndReason.DANGER_ENDED, EndReason.DANGER_ENDED, EndReason.AUTONOMY, EndReason.PERSON_LEFT])
     kind = rng.choice([Kind.ASSOCIATION, Kind.SHELTER, Kind.OTHER])
@@ -284,7 +288,8 @@ def _advance(placement: Any, target: str, on: datetime.date, coordinator: User, 
 
 def _plans(rng: random.Random, today: datetime.date) -> list[_Plan]:
     """Plan the requests oldest first: the old ones ended (a few withdrawn), the last ones in every state."""
-    span = (today - datetime.timedelta(days=60) - FIRST_DAY).days
+    # The old requests stop OLD_BEFORE days back: their placements end before the recent ones start.
+    span = (today - datetime.timedelta(days=OLD_BEFORE) - FIRST_DAY).days
     old = sorted(FIRST_DAY + datetime.timedelta(days=rng.randint(0, span)) for _ in range(REQUESTS - len(RECENT)))
     plans = [
         _Plan(on, "withdrawn") if rng.random() < 0.1
@@ -319,15 +324,16 @@ def _write(plan: _Plan, case: Case, coordination: Organisation, shelters: list[S
         return 0  # A date the draw made impossible: the request stays at the step it reached.
 
 
-def load_demo_acse() -> DemoAcseResult:
-    """Load the demo shelters and requests, unless an earlier load did."""
+def load_demo_acse(today: datetime.date | None = None) -> DemoAcseResult:
+    """Load the demo shelters and requests, unless an earlier load did; their dates run up to today."""
     started = time.perf_counter()
     if AuditEvent.objects.filter(action=LOAD_ACTION).exists():
         return DemoAcseResult(created=False)
     if not AuditEvent.objects.filter(action=CASES_LOAD_ACTION).exists():
         raise DemoAcseError("Chargez d'abord les victimes de démonstration : aucun dossier à orienter.")
-    today = timezone.localdate()
-    rng = random.Random(f"acse:{today.isoformat()}")  # noqa: S311  (reproducible demo data, not secrets)
+    today = today or timezone.localdate()
+    # One seed for every day: the same shelters and people whatever the date of the load.
+    rng = random.Random("acse")  # noqa: S311  (reproducible demo data, not secrets)
     coordinator = _demo_user("acse")
     coordination = _organisation_of(coordinator, Role.ACSE_COORDINATOR)
     own = _organisation_of(_demo_user("caseworker"), Role.CASEWORKER)
