@@ -345,6 +345,7 @@ EXPECTED: dict[str, Rule] = {
     "observatory_reports:detail": login_then(has_role(*OBS_READERS), post=405),
     "observatory_reports:pdf": login_then(has_role(*OBS_READERS), post=405),
     "observatory_reports:publish": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
+    "observatory_reports:retry": login_then(has_role(Role.STATISTICIAN), get=405, post=302),
     "public_reports:list": everyone(),
     "public_reports:detail": everyone(),
     "public_reports:pdf": everyone(),

@@ -58,3 +58,8 @@ def latest_release_per_year() -> list[Release]:
         if current is None or not current.is_published:
             chosen[release.year] = release
     return [chosen[year] for year in sorted(chosen, reverse=True)]
+
+
+def published_release(year: int) -> Release | None:
+    """Return the year's published release (at most one, by a constraint), or None."""
+    return Release.objects.select_related("run").filter(year=year, state=ReleaseState.PUBLISHED).first()

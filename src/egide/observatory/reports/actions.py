@@ -1,5 +1,6 @@
 """Writes of the annual report: request a generation, build it (the job), publish it."""
 
+import datetime
 import logging
 from typing import Any
 
@@ -8,11 +9,14 @@ from django.utils import timezone
 
 from egide.accounts.models import User
 from egide.core.audit import record_event
+from egide.observatory.publication.selectors import published_release
 from egide.observatory.reports.models import AnnualReport
 from egide.observatory.reports.vocabulary import ReportState
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_LENGTH = 2000
+# A build takes seconds; one still « generating » after this long lost its worker and may be restarted.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class ReportError(ValueError):
@@ -20,20 +24,62 @@ class ReportError(ValueError):
 
 
 def do_request_report(year: int, *, acting_user: User | None, enqueue: bool = True) -> AnnualReport:
-    """Create a report of `year` waiting for its job, on the latest finished linkage run of the year.
+    """Create a report of `year` waiting for its job.
 
-    The job is enqueued once the transaction commits; `enqueue=False` leaves the build to
-    the caller (the `annual_report` command builds at once).
+    The report rests on the year's published release when there is one (its linkage run,
+    so that the report's figures are the released tables, and it cites the release), else
+    on the latest finished linkage run of the year. The job is enqueued once the
+    transaction commits; `enqueue=False` leaves the build to the caller (the
+    `annual_report` command builds at once).
     """
     from egide.observatory.reports.build import run_for_year
 
-    run = run_for_year(year)
+    release = published_release(year)
+    run = release.run if release is not None else run_for_year(year)
     if run is None:
         raise ReportError(f"Aucun appariement terminé ne couvre l'année {year} : lancez d'abord un appariement.")
+    release_id = release.pk if release is not None else None
     with transaction.atomic(durable=True):
-        report = AnnualReport.objects.create(year=year, linkage_run=run, generated_by=acting_user)
+        report = AnnualReport.objects.create(
+            year=year, linkage_run=run, release_id=release_id, generated_by=acting_user
+        )
         record_event(
-            "observatory.report_requested", actor=acting_user, target=report, extra={"year": year, "run": run.pk}
+            "observatory.report_requested",
+            actor=acting_user,
+            target=report,
+            extra={"year": year, "run": run.pk, "release": release_id},
+        )
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(report.pk))
+    return report
+
+
+def can_retry(report: AnnualReport, now: datetime.datetime | None = None) -> bool:
+    """Tell whether the report's build may be started again: it failed, or its worker died."""
+    if report.state == ReportState.FAILED:
+        return True
+    moment = now or timezone.now()
+    return report.state == ReportState.GENERATING and report.updated_at < moment - STALE_AFTER
+
+
+def do_retry_report(report: AnnualReport, *, acting_user: User | None, enqueue: bool = True) -> AnnualReport:
+    """Start the build of a failed or abandoned report again, on the same run and release."""
+    with transaction.atomic(durable=True):
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if not can_retry(report):
+            raise ReportError(
+                f"Le rapport n° {report.pk} ne peut pas être relancé ({report.get_state_display()}) : "
+                f"seul un rapport en échec, ou en génération depuis plus de {STALE_AFTER.seconds // 60} minutes, "
+                "peut l'être."
+            )
+        previous = report.state
+        report.state, report.error = ReportState.GENERATING, ""
+        report.save(update_fields=["state", "error", "updated_at"])  # updated_at restarts the stale clock
+        record_event(
+            "observatory.report_retried",
+            actor=acting_user,
+            target=report,
+            extra={"year": report.year, "previous_state": previous},
         )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(report.pk))

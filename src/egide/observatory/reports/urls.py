@@ -11,4 +11,5 @@ urlpatterns = [
     path("observatoire/rapports/<int:report_id>/", views.report_detail, name="detail"),
     path("observatoire/rapports/<int:report_id>/rapport.pdf", views.report_pdf, name="pdf"),
     path("observatoire/rapports/<int:report_id>/publier/", views.report_publish, name="publish"),
+    path("observatoire/rapports/<int:report_id>/relancer/", views.report_retry, name="retry"),
 ]

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST, require_safe
 from egide.accounts.models import User
 from egide.accounts.roles import Cap
 from egide.core.access import PUBLIC, capability, route_policy
-from egide.observatory.reports.actions import ReportError, do_publish_report, do_request_report
+from egide.observatory.reports.actions import (
+    ReportError,
+    can_retry,
+    do_publish_report,
+    do_request_report,
+    do_retry_report,
+)
 from egide.observatory.reports.models import AnnualReport
 from egide.observatory.reports.selectors import years_with_runs
 from egide.observatory.reports.vocabulary import ReportState
@@ -34,6 +40,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "reports": reports,
+        "retryable": {report.pk for report in reports if can_retry(report)},
         "years": years_with_runs(),
         "can_release": _user(request).has_capability(Cap.OBSERVATORY_RELEASE),
         "generating": any(r.state == ReportState.GENERATING for r in reports),
@@ -102,6 +109,19 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("observatory_reports:list")
     messages.success(request, f"Le rapport {report.year} est publié sur la page des données ouvertes.")
+    return redirect("observatory_reports:list")
+
+
+@route_policy(RELEASE)
+@require_POST
+def report_retry(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport, pk=report_id)
+    try:
+        do_retry_report(report, acting_user=_user(request))
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("observatory_reports:list")
+    messages.success(request, f"La génération du rapport {report.year} (n° {report.pk}) est relancée.")
     return redirect("observatory_reports:list")
 
 

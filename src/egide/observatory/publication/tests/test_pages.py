@@ -152,3 +152,14 @@ def test_the_api_creates_a_draft_for_the_statistician_only(
     assert response.status_code == 201 and response.json()["state"] == "draft"
     response = client.post("/api/v1/observatory/releases", {**body, "year": 2019}, content_type="application/json")
     assert response.status_code == 422 and "ne couvre pas" in response.json()["detail"]
+
+
+def test_the_menu_has_one_observatory_entry_leading_to_the_dashboard_or_the_home(
+    login: Callable[[User], Client], make_user: Callable[..., User], statistician: User
+) -> None:
+    nav = re.compile(r'<a class="fr-nav__link" href="([^"]+)"[^>]*>Observatoire</a>')
+    page = login(statistician).get("/observatoire/tableau-de-bord/").content.decode()
+    assert nav.findall(page) == ["/observatoire/tableau-de-bord/"] and ">Tableau de bord</a>" not in page
+    assert "Accueil de l'observatoire" in page
+    supervisor = login(make_user(Role.CASE_SUPERVISOR)).get("/observatoire/").content.decode()
+    assert nav.findall(supervisor) == ["/observatoire/"]

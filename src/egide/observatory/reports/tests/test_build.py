@@ -7,11 +7,22 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
 
 from egide.accounts.models import User
 from egide.accounts.roles import Role
 from egide.core.models import AuditEvent
-from egide.observatory.reports.actions import ReportError, do_publish_report, do_request_report, generate_report
+from egide.observatory.publication.actions import do_create_release, do_publish_release
+from egide.observatory.reports.actions import (
+    STALE_AFTER,
+    ReportError,
+    can_retry,
+    do_publish_report,
+    do_request_report,
+    do_retry_report,
+    generate_report,
+)
 from egide.observatory.reports.build import statistics_for
 from egide.observatory.reports.figures import table_values
 from egide.observatory.reports.models import AnnualReport
@@ -154,3 +165,52 @@ def test_the_command_generates_and_publishes(statistician: User, capsys: Any) ->
     assert "publié" in capsys.readouterr().out
     report = AnnualReport.objects.get()
     assert report.state == ReportState.PUBLISHED and report.generated_by is None
+
+
+def test_the_report_rests_on_the_year_s_published_release_and_cites_it(statistician: User) -> None:
+    older = make_run(YEAR, realistic_persons(150, seed=3), user=statistician)
+    release = do_publish_release(do_create_release(YEAR, older, {}, acting_user=statistician), acting_user=statistician)
+    make_run(YEAR, realistic_persons(150, seed=4), user=statistician)  # a later run, not released
+    report = _generate(YEAR, statistician)
+    assert (report.linkage_run_id, report.release_id) == (older.pk, release.pk)
+    assert f"diffusées dans la publication de données n° {release.pk}" in report.html
+    # The same protected figures: each row of the report's sex table is the release's row margin.
+    sex = next(t for t in release.tables if t["name"] == "persons.sex")
+    released = {row: value for row, _, column, _, value, _ in sex["cells"] if column in ("", "total")}
+    reported = {code: value for name, code, value in table_values(report.figures) if name == "sex" and code != "total"}
+    assert reported and all(released.get(code) == value for code, value in reported.items()), (released, reported)
+    event = AuditEvent.objects.get(action="observatory.report_requested", target_id=str(report.pk))
+    assert event.extra["release"] == release.pk
+
+
+def test_a_failed_or_abandoned_build_can_be_restarted_and_nothing_else(statistician: User) -> None:
+    make_run(YEAR, realistic_persons(150), user=statistician)
+    report = do_request_report(YEAR, acting_user=statistician, enqueue=False)
+    with pytest.raises(ReportError, match="ne peut pas être relancé"):
+        do_retry_report(report, acting_user=statistician)  # its worker may still be at work
+    AnnualReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - STALE_AFTER * 2)  # worker died
+    report.refresh_from_db()
+    assert can_retry(report)
+    report = do_retry_report(report, acting_user=statistician, enqueue=False)
+    assert report.state == ReportState.GENERATING and not can_retry(report)
+    assert generate_report(report.pk).state == ReportState.READY
+    with pytest.raises(ReportError, match="prêt, non publié"):
+        do_retry_report(report, acting_user=statistician)
+    events = AuditEvent.objects.filter(action="observatory.report_retried", target_id=str(report.pk))
+    assert [e.extra["previous_state"] for e in events] == ["generating"]
+
+
+def test_the_list_offers_the_restart_of_a_failed_report(
+    statistician: User, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_run(YEAR, realistic_persons(150), user=statistician)
+    report = do_request_report(YEAR, acting_user=statistician, enqueue=False)
+    AnnualReport.objects.filter(pk=report.pk).update(state=ReportState.FAILED, error="OSError : disque plein")
+    client = login(statistician)
+    page = client.get(reverse("observatory_reports:list")).content.decode()
+    assert "Relancer la génération" in page and "disque plein" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("observatory_reports:retry", args=[report.pk]))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.READY  # the immediate task backend built it on commit
