@@ -6,10 +6,12 @@ linear programme (`egide_analytics.sdc`) on every suppressed count before anythi
 """
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from egide.core.iso import country_choices
 from egide.observatory.models import LinkageRun
 from egide.observatory.publication.safety import ReleaseRefusedError, require_safe
 from egide.observatory.publication.tables import Cell, PublishedTable
@@ -17,7 +19,7 @@ from egide.observatory.selectors import declared_counts, stat_records
 from egide_analytics.sdc.attack import ReleaseAttack
 from egide_analytics.sdc.rules import Rules
 from egide_analytics.sdc.safe import SafeRelease, SafeTable
-from egide_analytics.statistics.table import TOTAL, TOTAL_LABEL, CellKey
+from egide_analytics.statistics.table import TOTAL, TOTAL_LABEL, Axis, CellKey
 from egide_analytics.statistics.year import YearStatistics, year_statistics
 
 DEFAULT_RULES: dict[str, Any] = Rules().to_dict()
@@ -70,16 +72,27 @@ def require_computed_safe(computed: Computed) -> None:
     require_safe(computed.tables, computed.rules, computed.lp_problems)
 
 
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return dict(country_choices())
+
+
+def _code_and_label(axis: Axis, index: int | None) -> tuple[str, str]:
+    """The code and French label of a position; nationalities by their French country names, not ISO codes."""
+    if index is None:
+        return TOTAL, TOTAL_LABEL
+    code, label = axis.codes[index], axis.labels[index]
+    return (code, _country_names().get(code, label)) if axis.variable == "nationality" else (code, label)
+
+
 def _cells(table: SafeTable) -> list[Cell]:
     cells = []
     for row, column in table.positions():
         cell = table.cell(row, column)
-        row_code, row_label = (TOTAL, TOTAL_LABEL) if row is None else (table.rows.codes[row], table.rows.labels[row])
+        row_code, row_label = _code_and_label(table.rows, row)
         column_code = column_label = ""
         if table.columns is not None:
-            column_code, column_label = (
-                (TOTAL, TOTAL_LABEL) if column is None else (table.columns.codes[column], table.columns.labels[column])
-            )
+            column_code, column_label = _code_and_label(table.columns, column)
         value = cell.value if cell.published else None
         cells.append(Cell(row_code, row_label, column_code, column_label, value, "" if cell.published else cell.flag))
     return cells

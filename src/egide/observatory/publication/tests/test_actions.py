@@ -45,6 +45,9 @@ def test_a_release_freezes_the_protected_tables_and_writes_every_file(run: Linka
     assert {f.kind for f in release.files.all()} == set(FileKind.values)
     assert tables_from_json(release.tables)[0].name == "persons.status"
     assert release.key_figures["persons"] == 400
+    nationalities = next(t for t in tables_from_json(release.tables) if t.name == "persons.nationality")
+    labels = {c.row_code: c.row_label for c in nationalities.cells}
+    assert labels and all(label != code for code, label in labels.items() if code not in ("unknown", "total"))
     event = AuditEvent.objects.get(action="publication.release.create")
     assert (
         event.target_id == str(release.pk)
