@@ -18,7 +18,7 @@ import datetime
 import random
 import time
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,8 +223,12 @@ def load_demo_observatory(*, today: datetime.date | None = None) -> DemoObservat
     return DemoObservatoryResult(True, sent, run.record_count, run.person_count, run.pk, time.perf_counter() - started)
 
 
-def demo_linkage_quality(run: LinkageRun) -> LinkageQuality:
-    """Compare the run's persons with the demo ground truth (pairs): the associations' and the outside records."""
+def demo_linkage_quality(run: LinkageRun, channels: Collection[str] = ()) -> LinkageQuality:
+    """Compare the run's persons with the demo ground truth (pairs), on the records of `channels` (default: all).
+
+    The associations' records come from their case files (`Channel.EGIDE`), the outside
+    holders' from `outside` (`Channel.ENCODED_FILE`), demo persons and hidden ones alike.
+    """
     truth = {(t.organisation_id, t.reference): t.person for t in demo_ground_truth()}
     cases = Case.objects.filter(organisation_id__in={o for o, _ in truth}).select_related("person")
     true_person: dict[str, Hashable] = {
@@ -236,6 +240,8 @@ def demo_linkage_quality(run: LinkageRun) -> LinkageQuality:
     for year in run.years:
         true_person.update((r.record_id, r.person) for r in outside_plan(scenarios, year, SEED).records)
     rows = RecordPerson.objects.filter(run=run)
+    if channels:
+        rows = rows.filter(record__submission__channel__in=list(channels))
     linked = [
         (true_person[record_id], person)
         for record_id, person in rows.values_list("record__record_id", "person")
