@@ -6,16 +6,19 @@ never asked (bulk rows against the text in force, as the writer stores them, wit
 summary audit event). Then each demo association sends its submissions for the last full
 year and the one before through `do_submit_year`, as its supervisor would, encoded with
 the demo linkage key (`var/keys/demo-linkage.key`, created once). Three holders that do
-not use Égide upload files made by `egide_analytics.linkage.synthetic`, encoded with the
-same key. A linkage run of everything follows, executed at once. `demo_linkage_quality`
-measures the run against the demo ground truth. Loading twice writes nothing more.
+not use Égide (a health establishment, a police unit, an outreach association) upload
+each year's records, encoded with the same key: they see some of the persons the
+associations follow and some nobody else saw (`outside`), so that the lists overlap as
+real sources do and the hidden-population estimate means something. A linkage run of
+everything follows, executed at once. `demo_linkage_quality` measures the run against the
+demo ground truth. Loading twice writes nothing more.
 """
 
 import datetime
 import random
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ from egide.cases.vocabulary import ConsentPurpose
 from egide.core.audit import record_event
 from egide.core.models import AuditEvent
 from egide.observatory.actions import case_record_id, do_receive_submission, do_start_run, do_submit_year
+from egide.observatory.demo.outside import SOURCES, outside_plan, plan_from_load
 from egide.observatory.incoming import Incoming, IncomingRecord
 from egide.observatory.linking import execute_run
 from egide.observatory.models import LinkageRun, RecordPerson
@@ -42,8 +46,6 @@ from egide.organisations.demo import DEMO_DOMAIN
 from egide.organisations.models import Organisation
 from egide.organisations.vocabulary import Kind
 from egide_analytics.linkage import Encoder, EncodingParameters, LinkageKey
-from egide_analytics.linkage.synthetic import generate
-from egide_analytics.submission import BY_NAME, clean_variables
 
 __all__ = [
     "LOAD_ACTION",
@@ -56,8 +58,6 @@ __all__ = [
 LOAD_ACTION = "demo.observatory_load"
 STATISTICIAN_EMAIL = f"statistics@{DEMO_DOMAIN}"
 CONSENT_ADDED_ODDS = 0.85
-OUTSIDE_HOLDERS = 3
-OUTSIDE_RECORDS = 360
 SEED = 2014
 
 
@@ -152,48 +152,50 @@ def _submit_associations(years: list[int]) -> int:
     return sent
 
 
-def _synthetic_variables(rng: random.Random, sex: str, country: str) -> dict[str, str | list[str]]:
-    forms = list(BY_NAME["forms"].codes)
-    raw: dict[str, str | list[str] | None] = {
-        "status": "supported" if rng.random() < 0.6 else "identified",
-        "sex": sex if sex in ("female", "male") else "unknown",
-        "age_group": rng.choice(["15-17", "18-24", "18-24", "25-34", "25-34", "35-44", "45-54"]),
-        "nationality": country or "unknown",
-        "forms": [rng.choices(forms, weights=[70, 8, 10, 6, 3, 0.5, 2, 0.5])[0]],
-        "complaint_filed": rng.choice(["yes", "no", "unknown"]),
-    }
-    return clean_variables(raw)
+def _source_holders() -> list[Organisation]:
+    """Pick an organisation of each outside source's kind that has no case file; else an association."""
+    with_cases = Case.objects.values("organisation_id")
+    spare = Organisation.objects.exclude(pk__in=with_cases).order_by("name", "pk")
+    chosen: list[Organisation] = []
+    for source in SOURCES:
+        taken = [o.pk for o in chosen]
+        holder = (
+            spare.filter(kind=source.kind).exclude(pk__in=taken).first()
+            or spare.filter(kind=Kind.ASSOCIATION).exclude(pk__in=taken).first()
+        )
+        if holder is None:
+            raise DemoObservatoryError("Aucune organisation sans dossiers pour jouer un détenteur hors Égide.")
+        chosen.append(holder)
+    return chosen
 
 
-def _outside_holders(key: LinkageKey, year: int, statistician: User) -> int:
-    """Three holders without Égide send synthetic records (with duplicates) encoded with the demo key."""
-    holders = list(
-        Organisation.objects.filter(kind=Kind.ASSOCIATION)
-        .exclude(pk__in=Case.objects.values("organisation_id"))
-        .order_by("name")[:OUTSIDE_HOLDERS]
-    )
-    data = generate(OUTSIDE_RECORDS, duplicate_rate=0.15, n_holders=len(holders), seed=SEED, year=year)
+def _outside_holders(key: LinkageKey, years: list[int], statistician: User) -> int:
+    """The holders without Égide send each year's records of their source, encoded with the demo key."""
+    holders = _source_holders()
+    scenarios = plan_from_load()
     parameters = EncodingParameters()
-    encodings = Encoder(key, parameters).encode(data.identities)
-    rng = random.Random(SEED)  # noqa: S311  (fictitious data, reproducible from the seed)
+    encoder = Encoder(key, parameters)
     sent = 0
-    for index, holder in enumerate(holders):
-        rows = [i for i in range(len(data)) if int(data.holders[i]) == index]
-        records = [
-            IncomingRecord(
-                record_id=f"H{index}-{data.record_ids[i]}",
-                variables=_synthetic_variables(rng, data.identities[i].sex, data.identities[i].birth_country),
-                clk=encodings.clks[i].tobytes(),
-                tokens={name: values[i] for name, values in encodings.tokens.items() if values[i]},
-            )
-            for i in rows
-        ]
-        incoming = Incoming(
-            year=year, channel=Channel.ENCODED_FILE, records=records,
-            encoding_parameters=parameters.to_dict(), key_fingerprint=key.fingerprint,
-        )  # fmt: skip
-        do_receive_submission(holder, incoming, acting_user=statistician)
-        sent += 1
+    for year in years:
+        plan = outside_plan(scenarios, year, SEED)
+        for index, holder in enumerate(holders):
+            rows = plan.for_source(index)
+            encodings = encoder.encode([row.identity for row in rows])
+            records = [
+                IncomingRecord(
+                    record_id=row.record_id,
+                    variables=row.variables,
+                    clk=encodings.clks[i].tobytes(),
+                    tokens={name: values[i] for name, values in encodings.tokens.items() if values[i]},
+                )
+                for i, row in enumerate(rows)
+            ]
+            incoming = Incoming(
+                year=year, channel=Channel.ENCODED_FILE, records=records,
+                encoding_parameters=parameters.to_dict(), key_fingerprint=key.fingerprint,
+            )  # fmt: skip
+            do_receive_submission(holder, incoming, acting_user=statistician)
+            sent += 1
     return sent
 
 
@@ -211,7 +213,7 @@ def load_demo_observatory(*, today: datetime.date | None = None) -> DemoObservat
     with transaction.atomic(durable=True):
         consents = _add_consents(random.Random(SEED))  # noqa: S311  (fictitious data, from the seed)
     sent = _submit_associations(years)
-    sent += _outside_holders(key, last_full_year, statistician)
+    sent += _outside_holders(key, years, statistician)
     run = do_start_run(acting_user=statistician)
     run = execute_run(run.pk)
     with transaction.atomic(durable=True):
@@ -221,13 +223,25 @@ def load_demo_observatory(*, today: datetime.date | None = None) -> DemoObservat
     return DemoObservatoryResult(True, sent, run.record_count, run.person_count, run.pk, time.perf_counter() - started)
 
 
-def demo_linkage_quality(run: LinkageRun) -> LinkageQuality:
-    """Compare the run's persons of the demo associations' records with the demo ground truth (pairs)."""
+def demo_linkage_quality(run: LinkageRun, channels: Collection[str] = ()) -> LinkageQuality:
+    """Compare the run's persons with the demo ground truth (pairs), on the records of `channels` (default: all).
+
+    The associations' records come from their case files (`Channel.EGIDE`), the outside
+    holders' from `outside` (`Channel.ENCODED_FILE`), demo persons and hidden ones alike.
+    """
     truth = {(t.organisation_id, t.reference): t.person for t in demo_ground_truth()}
     cases = Case.objects.filter(organisation_id__in={o for o, _ in truth}).select_related("person")
-    true_person = {case_record_id(c): truth[(c.organisation_id, c.reference)] for c in cases
-                   if (c.organisation_id, c.reference) in truth}  # fmt: skip
-    rows = RecordPerson.objects.filter(run=run, record__submission__channel=Channel.EGIDE)
+    true_person: dict[str, Hashable] = {
+        case_record_id(c): ("demo", truth[(c.organisation_id, c.reference)])
+        for c in cases
+        if (c.organisation_id, c.reference) in truth
+    }
+    scenarios = plan_from_load()
+    for year in run.years:
+        true_person.update((r.record_id, r.person) for r in outside_plan(scenarios, year, SEED).records)
+    rows = RecordPerson.objects.filter(run=run)
+    if channels:
+        rows = rows.filter(record__submission__channel__in=list(channels))
     linked = [
         (true_person[record_id], person)
         for record_id, person in rows.values_list("record__record_id", "person")
@@ -240,7 +254,7 @@ def _pairs(groups: Mapping[Any, int]) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
 
-def _pairwise(linked: list[tuple[int, int]]) -> LinkageQuality:
+def _pairwise(linked: list[tuple[Hashable, int]]) -> LinkageQuality:
     """Pairwise precision and recall of the predicted clusters against the true persons."""
     both = _pairs(Counter(linked))
     true_pairs = _pairs(Counter(t for t, _ in linked))
