@@ -117,7 +117,7 @@ def figures_from_statistics(
     tables["persons_by_holders"] = safe_table(
         statistics.table(f"{PERSONS}.holder_count"),
         "persons_by_holders",
-        title="Personnes selon le nombre d'associations qui les ont déclarées",
+        title="Personnes selon le nombre de détenteurs de données qui les ont déclarées",
     )
     tables["holders_by_size"] = _holders_by_size(statistics)
     persons, declared = tables["status"], tables["declared_status"]
@@ -163,7 +163,7 @@ def _holders_by_size(statistics: YearStatistics) -> dict[str, Any]:
         title="Victimes déclarées selon la taille de l'association qui les déclare",
     )
     table["row_title"] = "Victimes déclarées par l'association dans l'année"
-    table["notes"].append("Les associations sont regroupées par nombre de victimes déclarées ; aucune n'est nommée.")
+    table["notes"].append("Les détenteurs de données sont regroupés par nombre de victimes déclarées ; aucun n'est nommé.")
     return table
 
 
