@@ -29,7 +29,7 @@ from egide.api import api
 from egide.cases.actions import do_open_case
 from egide.cases.consent import do_record_consent
 from egide.cases.identity import Identity, PartialDate
-from egide.cases.models import Case
+from egide.cases.models import BreakGlass, Case
 from egide.cases.sealing import do_seal_case
 from egide.core.access import policy_of
 from egide.core.api import api_operations
@@ -284,6 +284,8 @@ EXPECTED: dict[str, Rule] = {
     "support:task_done": lambda c: screening_rule(c, own=(405, 302), other=(405, 404)),
     # Who sees a case. The case is assigned to the caseworker of `own`, in no team, not sealed.
     "cases:alerts": login_then(has_role(*SUPERVISOR), post=405),
+    # An empty POST names no decision: the page again with the error, nothing reviewed.
+    "cases:alert_review": lambda c: screening_rule(c, own=(405, 200), other=(405, 404), roles=SUPERVISOR),
     "cases:case_assign": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
     "cases:case_seal": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
     "cases:legal_hold": lambda c: case_rule(c, own=(200, 200), other=(404, 404), roles=SUPERVISOR),
@@ -462,6 +464,7 @@ class World:
     reports: dict[str, int] = field(default_factory=dict)
     observatory: dict[str, int] = field(default_factory=dict)
     publication: dict[str, int | str] = field(default_factory=dict)
+    alerts: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -495,6 +498,7 @@ def world(db: Any) -> World:
     world.reports = _reports()
     world.observatory = _observatory(world)
     world.publication = _publication(world)
+    world.alerts = _alerts(world)
     return world
 
 
@@ -617,11 +621,20 @@ def _publication(world: World) -> dict[str, int | str]:
     return {"release_id": release.pk, "kind": FileKind.CSV}
 
 
+def _alerts(world: World) -> dict[str, int]:
+    """An expired, unreviewed break-the-glass opening of the case of `own` by its caseworker, written directly:
+    the case stays unsealed for the other routes."""
+    caseworker = world.users[str(Caller(Role.CASEWORKER, True))]
+    expired = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(hours=1)
+    glass = BreakGlass.objects.create(case_id=world.case_id, user=caseworker, reason="Matrice", expires_at=expired)
+    return {"glass_id": glass.pk}
+
+
 def _concrete(path: str, world: World) -> str:
     values = {"pk": world.own.pk, "token_id": world.token_id, "fmt": "csv", "organisation_id": world.own.pk,
               "screening_id": world.screening_id, "case_id": world.case_id, **world.support, **world.teams,
               **world.referrals, **world.observatory, **world.reports,
-              **world.publication}  # fmt: skip
+              **world.publication, **world.alerts}  # fmt: skip
     # Ac.Sé routes name the referral received by the coordination, not the one sent to `other`.
     values |= world.acse if path.lstrip("^/").startswith("acse/") else {}
     for key, value in values.items():

@@ -185,6 +185,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("EGIDE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Anchors of the audit chain (`egide audit anchor`, daily job): best where the database admin cannot rewrite.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("EGIDE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))
 DEFAULT_FROM_EMAIL = "egide@localhost"
 
 LOGGING = {

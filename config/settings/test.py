@@ -16,3 +16,5 @@ EGIDE_REQUIRE_MFA = False
 
 # Tests use their own key file, never the demo's.
 os.environ.setdefault("EGIDE_KEY_FILE", str(VAR_DIR / "keys" / "test-keys.json"))
+# A test that runs every daily job must not add anchors to the real anchor file.
+AUDIT_ANCHOR_FILE = VAR_DIR / "test" / "audit-anchors.jsonl"

@@ -300,7 +300,12 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    return _call("audit", args.operation)
+    options = []
+    if getattr(args, "anchors", None):
+        options += ["--anchors", args.anchors]
+    if getattr(args, "output", None):
+        options += ["--output", args.output]
+    return _call("audit", args.operation, *options)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -394,10 +399,19 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     audit = _sub(commands, "audit", run_audit, "Piste d'audit chaînée.")
-    audit.add_argument(
-        "operation", choices=["verify"], metavar="verify",
-        help="verify : recalcule chaque empreinte et chaque lien (code de sortie 1 si la chaîne est rompue)",
+    audit_operations = audit.add_subparsers(dest="operation", required=True, metavar="OPÉRATION")
+    verify = _sub(
+        audit_operations, "verify", run_audit,
+        "Recalcule chaque empreinte et chaque lien, et confronte la piste aux ancres si un fichier est donné "
+        "(code de sortie 1 si la chaîne ou une ancre est rompue).",
     )  # fmt: skip
+    verify.add_argument("--anchors", metavar="FICHIER", help="fichier d'ancres écrit par « egide audit anchor »")
+    anchor = _sub(
+        audit_operations, "anchor", run_audit,
+        "Ajoute une ancre (nombre d'événements, dernier événement et son empreinte, heure UTC) à un fichier "
+        "hors de la base, et l'affiche.",
+    )  # fmt: skip
+    anchor.add_argument("--output", metavar="FICHIER", help="fichier d'ancres (défaut : var/audit/anchors.jsonl)")
 
     imports = _sub(commands, "import", run_import, "Import d'un fichier (CSV ou XLSX).")
     imports.add_argument("dataset", choices=["organisations"], metavar="organisations", help="ce qui est importé")

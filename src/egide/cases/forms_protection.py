@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from egide.cases.sealing import DURATIONS
-from egide.cases.vocabulary import AgeStatus, AssessmentOutcome, GuardianKind, SealReason
+from egide.cases.vocabulary import AgeStatus, AssessmentOutcome, BreakGlassDecision, GuardianKind, SealReason
 from egide.core.models import Departement
 
 
@@ -54,6 +54,18 @@ class BreakGlassForm(forms.Form):
     minutes = forms.TypedChoiceField(
         label="Durée de l'ouverture", coerce=int, choices=DURATIONS, initial=30, widget=forms.RadioSelect,
         error_messages={"required": "Choisissez une durée.", "invalid_choice": "Choisissez une durée de la liste."},
+    )  # fmt: skip
+
+
+class BreakGlassReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Votre appréciation", choices=BreakGlassDecision.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez votre appréciation de ce bris de glace."},
+    )  # fmt: skip
+    comment = forms.CharField(
+        label="Commentaire", max_length=2000, required=False,
+        help_text="Obligatoire sauf si l'ouverture est justifiée.",
+        widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2}),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from egide.cases.vocabulary import (
     AgeStatus,
     AssessmentOutcome,
     Authority,
+    BreakGlassDecision,
     CaseStatus,
     ComplaintService,
     ConsentPurpose,
@@ -413,6 +414,13 @@ class BreakGlass(BaseModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("motif"))
     expires_at = models.DateTimeField(_("expire le"))
+    # The supervisor's review; empty until someone other than `user` reviews the opening.
+    decision = models.CharField(_("appréciation"), max_length=20, choices=BreakGlassDecision.choices, blank=True)
+    review_comment = models.TextField(_("commentaire de l'examen"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bris de glace")
@@ -428,6 +436,10 @@ class BreakGlass(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
 
 
 class AgeAssessment(BaseModel):

@@ -3,12 +3,22 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from egide.accounts.roles import Cap
 from egide.cases import export, policies, retention, sealing, selectors
 from egide.cases.assignment import AssignRefusedError, assignable_members, do_assign_case, teams_of
-from egide.cases.forms_protection import AssignForm, BreakGlassForm, ExportForm, LegalHoldForm, SealForm, UnsealForm
+from egide.cases.forms_protection import (
+    AssignForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    ExportForm,
+    LegalHoldForm,
+    SealForm,
+    UnsealForm,
+)
+from egide.cases.models import BreakGlass
 from egide.core.access import capability, route_policy
 
 ALERTS_SHOWN = 100
@@ -79,11 +89,68 @@ def break_glass(request: HttpRequest, case_id: int) -> HttpResponse:
     })  # fmt: skip
 
 
+# The alerts page's filter: query value → (label, rows kept).
+ALERT_FILTERS = {
+    "": ("Toutes", {}),
+    "a-examiner": ("À examiner", {"reviewed_at__isnull": True}),
+    "examinees": ("Examinées", {"reviewed_at__isnull": False}),
+}
+READ_LABELS = {
+    "case.read": "consultation du dossier",
+    "case.read_break_glass": "consultation du dossier (bris de glace)",
+}
+
+
 @route_policy(capability(Cap.CASE_SEAL))
 @require_safe
 def alerts(request: HttpRequest) -> HttpResponse:
-    rows = list(sealing.alerts_for(request.user)[:ALERTS_SHOWN])
-    return render(request, "cases/alerts.html", {"alerts": rows})
+    return _alerts_page(request)
+
+
+@route_policy(capability(Cap.CASE_SEAL))
+@require_POST
+def alert_review(request: HttpRequest, glass_id: int) -> HttpResponse:
+    glass = sealing.alerts_for(request.user).filter(pk=glass_id).first()
+    if glass is None:
+        raise Http404("Bris de glace introuvable")
+    form = BreakGlassReviewForm(request.POST, prefix=_review_prefix(glass))
+    if form.is_valid():
+        try:
+            sealing.do_review_break_glass(
+                glass, form.cleaned_data["decision"], form.cleaned_data["comment"], acting_user=request.user
+            )
+        except sealing.SealRefusedError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Examen du bris de glace sur le dossier {glass.case.reference} enregistré.")
+            return redirect(reverse("cases:alerts") + "?etat=a-examiner")
+    return _alerts_page(request, failed=(glass, form))
+
+
+def _review_prefix(glass: BreakGlass) -> str:
+    return f"examen-{glass.pk}"
+
+
+def _alerts_page(request: HttpRequest, failed: tuple[BreakGlass, BreakGlassReviewForm] | None = None) -> HttpResponse:
+    """Openings (unreviewed first) with the reads made during each, and a review form where one is due."""
+    state = request.GET.get("etat", "") if request.GET.get("etat") in ALERT_FILTERS else ""
+    rows = list(sealing.alerts_for(request.user).filter(**ALERT_FILTERS[state][1])[:ALERTS_SHOWN])
+    if failed is not None and failed[0].pk not in {g.pk for g in rows}:
+        rows.insert(0, failed[0])
+    reads = sealing.reads_during(rows)
+    items = []
+    for glass in rows:
+        form = None
+        if failed is not None and failed[0].pk == glass.pk:
+            form = failed[1]
+        elif not glass.is_reviewed and glass.user_id != request.user.pk:
+            form = BreakGlassReviewForm(prefix=_review_prefix(glass))
+        labelled = [(e, READ_LABELS.get(e.action, e.action)) for e in reads[glass.pk]]
+        items.append({"glass": glass, "reads": labelled, "form": form})
+    return render(request, "cases/alerts.html", {
+        "items": items, "state": state, "filters": [(key, label) for key, (label, _) in ALERT_FILTERS.items()],
+        "unreviewed": sealing.unreviewed_alerts_for(request.user).count(), "shown": ALERTS_SHOWN,
+    })  # fmt: skip
 
 
 @route_policy(capability(Cap.CASE_LEGAL_HOLD))

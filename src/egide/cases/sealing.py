@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +22,9 @@ from egide.accounts.models import Membership
 from egide.accounts.roles import ROLE_SPECS, Cap
 from egide.cases import policies
 from egide.cases.models import BreakGlass, Case
-from egide.cases.vocabulary import SealReason
+from egide.cases.vocabulary import BreakGlassDecision, SealReason
 from egide.core.audit import record_event
+from egide.core.models import AuditEvent, AuditKind
 
 # Durations offered, in minutes: long enough for an emergency, short enough to expire the same day.
 DURATIONS = [(30, "30 minutes"), (60, "1 heure"), (120, "2 heures"), (240, "4 heures")]
@@ -151,10 +152,66 @@ def _alert_supervisors(glass: BreakGlass) -> None:
 
 
 def alerts_for(user: Any) -> QuerySet[BreakGlass]:
-    """Break-the-glass openings in the organisations where `user` manages seals."""
+    """Break-the-glass openings in the organisations where `user` manages seals, unreviewed first."""
     org_ids = policies.organisation_ids(user, Cap.CASE_SEAL)
+    unreviewed = ExpressionWrapper(Q(reviewed_at__isnull=True), output_field=BooleanField())
     return (
         BreakGlass.objects.filter(case__organisation_id__in=org_ids)
-        .select_related("case__organisation", "user")
-        .order_by("-created_at", "-id")
+        .select_related("case__organisation", "user", "reviewed_by")
+        .order_by(unreviewed.desc(), "-created_at", "-id")
     )
+
+
+def unreviewed_alerts_for(user: Any) -> QuerySet[BreakGlass]:
+    """Openings `user` may review and nobody has reviewed yet (their own are reviewed by others)."""
+    return alerts_for(user).filter(reviewed_at__isnull=True).exclude(user_id=user.pk)
+
+
+def reads_during(glasses: list[BreakGlass]) -> dict[int, list[AuditEvent]]:
+    """Audited reads of each opening's case by its user between the opening and its expiry."""
+    if not glasses:
+        return {}
+    events = AuditEvent.objects.filter(
+        kind=AuditKind.ACCESS,
+        target_type="cases.case",
+        target_id__in={str(g.case_id) for g in glasses},
+        actor_id__in={g.user_id for g in glasses},
+        occurred_at__gte=min(g.created_at for g in glasses),
+        occurred_at__lte=max(g.expires_at for g in glasses),
+    ).order_by("occurred_at", "id")
+    reads: dict[int, list[AuditEvent]] = {g.pk: [] for g in glasses}
+    for event in events:
+        for g in glasses:
+            if (event.target_id, event.actor_id) == (str(g.case_id), g.user_id) and (
+                g.created_at <= event.occurred_at <= g.expires_at
+            ):
+                reads[g.pk].append(event)
+    return reads
+
+
+def do_review_break_glass(glass: BreakGlass, decision: str, comment: str, *, acting_user: Any) -> BreakGlass:
+    """Record a supervisor's review of an opening, once, by someone other than who opened it."""
+    if not acting_user.has_capability_in(Cap.CASE_SEAL, glass.case.organisation_id):
+        raise PermissionDenied
+    if decision not in BreakGlassDecision.values:
+        raise SealRefusedError("Choisissez votre appréciation de ce bris de glace.")
+    comment = comment.strip()
+    if decision != BreakGlassDecision.JUSTIFIED and not comment:
+        raise SealRefusedError("Expliquez votre appréciation : le commentaire est obligatoire sauf si l'ouverture "
+                               "est justifiée.")  # fmt: skip
+    if glass.user_id == acting_user.pk:
+        raise SealRefusedError("Vous ne pouvez pas examiner votre propre bris de glace : un·e autre responsable "
+                               "doit le faire.")  # fmt: skip
+    with transaction.atomic(durable=True):
+        glass = BreakGlass.objects.select_for_update().select_related("case").get(pk=glass.pk)
+        if glass.is_reviewed:
+            raise SealRefusedError("Ce bris de glace a déjà été examiné.")
+        glass.decision, glass.review_comment = decision, comment
+        glass.reviewed_by, glass.reviewed_at = acting_user, timezone.now()
+        glass.save(update_fields=["decision", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
+        # The comment may speak of the person: it stays on the record, out of the audit trail.
+        record_event(
+            "case.break_glass_review", actor=acting_user, organisation_id=glass.case.organisation_id, target=glass,
+            extra={"reference": glass.case.reference, "break_glass": glass.pk, "decision": decision},
+        )  # fmt: skip
+    return glass

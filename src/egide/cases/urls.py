@@ -29,6 +29,7 @@ from egide.cases import minor_views, protection_views  # noqa: E402
 
 urlpatterns += [
     path("dossiers/alertes/", protection_views.alerts, name="alerts"),
+    path("dossiers/alertes/<int:glass_id>/examen/", protection_views.alert_review, name="alert_review"),
     path("dossiers/<int:case_id>/attribution/", protection_views.case_assign, name="case_assign"),
     path("dossiers/<int:case_id>/protection/", protection_views.case_seal, name="case_seal"),
     path("dossiers/<int:case_id>/bris-de-glace/", protection_views.break_glass, name="break_glass"),

@@ -157,6 +157,14 @@ class SealReason(models.TextChoices):
     OTHER = "other", _("autre motif")
 
 
+class BreakGlassDecision(models.TextChoices):
+    """A supervisor's review of a break-the-glass opening."""
+
+    JUSTIFIED = "justified", _("justifié")
+    TO_DISCUSS = "to_discuss", _("à examiner avec la personne")
+    ABUSIVE = "abusive", _("abusif — signalé")
+
+
 class AssessmentOutcome(models.TextChoices):
     MINOR = "minor", _("minorité reconnue")
     ADULT = "adult", _("majorité retenue")

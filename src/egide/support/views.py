@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from egide.accounts.roles import Cap
+from egide.cases import sealing
 from egide.cases import selectors as case_selectors
 from egide.cases.models import Case
 from egide.core.access import capability, route_policy
@@ -26,7 +27,10 @@ from egide.support.timeline import timeline_of
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard_for(request.user, timezone.localdate())
     can_complete = request.user.has_capability(Cap.CASE_CREATE)  # type: ignore[union-attr]
-    return render(request, "support/dashboard.html", {"board": board, "can_complete": can_complete})
+    alerts_to_review = sealing.unreviewed_alerts_for(request.user).count()
+    return render(request, "support/dashboard.html", {
+        "board": board, "can_complete": can_complete, "alerts_to_review": alerts_to_review,
+    })  # fmt: skip
 
 
 @route_policy(capability(Cap.CASE_VIEW))

@@ -258,7 +258,7 @@ def test_scheduler_enqueues_each_daily_job_once_per_date(case: Case, worker: Use
     _reflection(case, worker, D(2025, 3, 3))
     enqueued: dict[str, datetime.date] = {}
     assert enqueue_due_jobs(D(2025, 4, 2), enqueued) == [
-        "cases.coming_of_age", "cases.retention", "referrals.overdue", "support.reminders"
+        "cases.coming_of_age", "cases.retention", "core.audit_anchor", "referrals.overdue", "support.reminders"
     ]  # fmt: skip
     assert enqueue_due_jobs(D(2025, 4, 2), enqueued) == []
     # A restarted worker finds the day already done.
