@@ -163,7 +163,9 @@ def _holders_by_size(statistics: YearStatistics) -> dict[str, Any]:
         title="Victimes déclarées selon la taille de l'association qui les déclare",
     )
     table["row_title"] = "Victimes déclarées par l'association dans l'année"
-    table["notes"].append("Les détenteurs de données sont regroupés par nombre de victimes déclarées ; aucun n'est nommé.")
+    table["notes"].append(
+        "Les détenteurs de données sont regroupés par nombre de victimes déclarées ; aucun n'est nommé."
+    )
     return table
 
 
