@@ -24,7 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from egide_analytics.linkage import HARDENED, PLAIN, Encoder, EncodingParameters, LinkageKey, PersonIdentity
+from egide_analytics.linkage import (
+    HARDENED,
+    HARDENED_SALTED,
+    PLAIN,
+    Encoder,
+    EncodingParameters,
+    LinkageKey,
+    PersonIdentity,
+)
 from egide_analytics.linkage.attack import (
     MiningSettings,
     PublicNames,
@@ -42,7 +50,9 @@ SETTINGS: dict[str, EncodingParameters] = {
     "balancing_only": replace(PLAIN, balance=True),
     "xor_folding_only": replace(PLAIN, xor_fold=True),
     "salting_only": replace(PLAIN, salt="birth_year"),
+    # The default: balancing and XOR-folding, no salt.
     "hardened": HARDENED,
+    "hardened_salted": HARDENED_SALTED,
 }
 
 
@@ -89,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plaintext", type=int, default=20_000, help="adversary's plaintext database (default 20 000)")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of mining per setting (default 60)")
     parser.add_argument("--seed", type=int, default=2014, help="population seed (default 2014)")
+    parser.add_argument("--settings", nargs="*", choices=list(SETTINGS), help="only these encodings (default: all)")
     args = parser.parse_args(argv)
 
     population = generate(args.records, duplicate_rate=0.0, seed=args.seed).identities
@@ -104,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = MiningSettings(time_budget=args.budget)
     results: dict[str, Any] = {}
     for label, parameters in SETTINGS.items():
+        if args.settings and label not in args.settings:
+            continue
         log(f"Attacking {label} encodings…")
         start = time.perf_counter()
         clks = Encoder(key, parameters).encode(population).clks

@@ -329,7 +329,7 @@ def run_encode(args: argparse.Namespace) -> int:
 
     return run(
         args.input, args.output, key_file=args.key_file, holder=args.holder, year=args.year, maps=args.map,
-        sets=args.set, config=args.config, plain=args.plain, new_key=args.new_key,
+        sets=args.set, config=args.config, plain=args.plain, salted=args.salt_birth_year, new_key=args.new_key,
         import_valid_rows=args.import_valid_rows, sheet=args.sheet,
     )  # fmt: skip
 
@@ -467,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     encode.add_argument(
         "--plain", action="store_true", help="encodages NON durcis (déconseillé : vulnérables aux attaques)"
     )
+    encode.add_argument(
+        "--salt-birth-year", action="store_true",
+        help="sale aussi les filtres par l'année de naissance (moins de doublons retrouvés quand l'année manque "
+        "ou diffère ; tous les détenteurs doivent faire de même)",
+    )  # fmt: skip
     encode.add_argument("--new-key", metavar="FICHIER", help="crée une nouvelle clé aléatoire dans FICHIER")
     encode.add_argument(
         "--import-valid-rows", action="store_true", help="écrit les lignes valides même si d'autres sont en erreur"

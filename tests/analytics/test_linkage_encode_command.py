@@ -194,8 +194,14 @@ def test_plain_encodings_only_when_asked(files):
     code, out, err = encode(files, source, plain=True)
     assert code == 0 and "NON durcis" in err and "AUCUN (--plain)" in out
     assert read_encoded(files / "sortie.csv").parameters["balance"] is False
-    encode(files, source, "durci.csv")
-    assert read_encoded(files / "durci.csv").parameters["balance"] is True
+    code, out, _ = encode(files, source, "durci.csv")
+    parameters = read_encoded(files / "durci.csv").parameters
+    assert parameters["balance"] is True and parameters["salt"] is None and "salage" not in out
+    code, out, _ = encode(files, source, "sale.csv", salted=True)
+    assert code == 0 and "salage par l'année de naissance" in out
+    assert read_encoded(files / "sale.csv").parameters["salt"] == "birth_year"
+    code, _, err = encode(files, source, "refus.csv", plain=True, salted=True)
+    assert code == 1 and "s'excluent" in err and not (files / "refus.csv").exists()
 
 
 def test_the_json_output_is_a_submission(files):
@@ -207,9 +213,10 @@ def test_the_json_output_is_a_submission(files):
 
 def test_the_egide_command_line_wires_the_options():
     args = parse(["encode", "in.csv", "-o", "out.csv", "--key-file", "k", "--holder", "A", "--year", "2025",
-                  "--map", "family_name=NOM", "--map", "status=S", "--set", "forms=SEXUAL", "--plain"])  # fmt: skip
+                  "--map", "family_name=NOM", "--map", "status=S", "--set", "forms=SEXUAL", "--plain",
+                  "--salt-birth-year"])  # fmt: skip
     assert args.input == "in.csv" and args.output == "out.csv" and args.map == ["family_name=NOM", "status=S"]
-    assert args.set == ["forms=SEXUAL"] and args.plain and args.year == 2025
+    assert args.set == ["forms=SEXUAL"] and args.plain and args.salt_birth_year and args.year == 2025
 
 
 def test_egide_encode_runs_end_to_end(files, capsys):

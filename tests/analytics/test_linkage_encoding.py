@@ -7,6 +7,7 @@ import pytest
 
 from egide_analytics.linkage import (
     HARDENED,
+    HARDENED_SALTED,
     PLAIN,
     TOKEN_NAMES,
     Encoder,
@@ -99,9 +100,25 @@ def test_salting_by_birth_year_separates_the_same_name_born_in_other_years():
         PersonIdentity("Osagie", "Blessing", "1999-05-02", "F"),
     ]
     plain = Encoder(KEY, PLAIN).encode(people).clks
-    salted = Encoder(KEY, HARDENED).encode(people).clks
+    salted = Encoder(KEY, HARDENED_SALTED).encode(people).clks
     assert dice(plain[0], plain[1]) > 0.8
     assert dice(salted[0], salted[1]) < 0.7
+
+
+def test_the_default_is_unsalted_so_a_missing_or_mistyped_year_still_links():
+    people = [
+        PersonIdentity("Osagie", "Blessing", "1998-05-02", "F"),
+        PersonIdentity("Osagie", "Blessing", "", "F"),
+        PersonIdentity("Osagie", "Blessing", "1999-05-02", "F"),
+        PersonIdentity("Okafor", "Chinedu", "1987-02-03", "M"),
+    ]
+    assert EncodingParameters() == HARDENED and HARDENED.salt is None and HARDENED_SALTED.salt == "birth_year"
+    assert HARDENED.balance and HARDENED.xor_fold
+    clks = Encoder(KEY, HARDENED).encode(people).clks
+    assert min(dice(clks[0], clks[1]), dice(clks[0], clks[2])) > 0.85 > 0.6 > dice(clks[0], clks[3])
+    salted = Encoder(KEY, HARDENED_SALTED).encode(people).clks
+    # Salted, the year-less and the mistyped records look as unrelated as another person.
+    assert max(dice(salted[0], salted[1]), dice(salted[0], salted[2])) < 0.6
 
 
 FONTAINE = PersonIdentity("de la Fontaine", "Marie-Claire", "1990-04-12", "F", "FRA")

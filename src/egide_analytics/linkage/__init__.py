@@ -1,8 +1,8 @@
 """Privacy-preserving record linkage: count each person once across data holders, without names.
 
 Data holders normalise and encode identities on their premises, with a key the observatory
-never holds (`LinkageKey`): keyed Bloom filters (CLK) hardened by balancing, XOR-folding
-and salting by the birth year, plus exact keyed tokens (`Encoder`). They send an
+never holds (`LinkageKey`): keyed Bloom filters (CLK) hardened by balancing and
+XOR-folding (salting by the birth year as an option), plus exact keyed tokens (`Encoder`). They send an
 `EncodedFile` (CSV, Parquet or the JSON submission): encodings and coded variables, never
 a name. Methods: `docs/methods/record-linkage.md`.
 
@@ -26,6 +26,7 @@ True
 from egide_analytics.linkage.encoding import (
     FIELD_HASHES,
     HARDENED,
+    HARDENED_SALTED,
     HARDENED_UNSALTED,
     PLAIN,
     SCHEME,
@@ -51,6 +52,7 @@ from egide_analytics.linkage.normalise import (
 __all__ = [
     "FIELD_HASHES",
     "HARDENED",
+    "HARDENED_SALTED",
     "HARDENED_UNSALTED",
     "PLAIN",
     "SCHEME",

@@ -10,7 +10,7 @@ applies the hardening (balancing, keyed permutation, XOR-folding) and packs the 
 import hmac
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import chain
+from itertools import chain, filterfalse
 from typing import Any
 
 import numba
@@ -67,20 +67,14 @@ def _fill(
 def lookup(cache: dict[str, Any], keys: Sequence[str], compute: Callable[[str], Any]) -> list[Any]:
     """Return `cache[key]` for each key, computing and remembering the missing ones.
 
-    The look-ups are mapped in C: a per-record Python loop would cost more than the work.
+    Only the distinct missing keys are visited in Python; the per-key work is mapped in C
+    (a per-record Python loop cost more than the encoding itself with a large vocabulary).
     """
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
-    found = list(map(cache.get, keys))
-    for index, value in enumerate(found):
-        if value is None:
-            # A key missing from the first pass may have been computed for an earlier row since.
-            key = keys[index]
-            value = cache.get(key)
-            if value is None:
-                value = cache[key] = compute(key)
-            found[index] = value
-    return found
+    for key in filterfalse(cache.__contains__, dict.fromkeys(keys)):
+        cache[key] = compute(key)
+    return list(map(cache.__getitem__, keys))
 
 
 def qgrams(text: str, q: int) -> list[str]:
@@ -110,7 +104,7 @@ class BloomBuilder:
         self._q = qgram
         self._hashes = field_hashes
         self._by_year = salted
-        self._feature_ids: dict[tuple[str, str], int] = {}
+        self._feature_ids: dict[str, dict[str, int]] = {}
         self._features: list[tuple[str, str]] = []
         self._extra = tuple(extra_fields)
         self._by_raw: tuple[dict[str, IntArray], ...] = tuple({} for _ in range(5 + len(self._extra)))
@@ -129,44 +123,56 @@ class BloomBuilder:
 
     # --- Features of raw values (unsalted) ------------------------------------------------------
 
-    def _intern(self, pairs: list[tuple[str, str]]) -> IntArray:
-        ids = self._feature_ids
-        result = []
-        for pair in dict.fromkeys(pairs):
-            found = ids.get(pair)
-            if found is None:
-                found = ids[pair] = len(self._features)
-                self._features.append(pair)
-            result.append(found)
-        return np.array(result, dtype=np.int32)
+    def _ids(self, field: str, features: list[str]) -> list[int]:
+        """Return the id of each feature of `field`, numbering those met for the first time."""
+        ids = self._feature_ids.get(field)
+        if ids is None:
+            ids = self._feature_ids[field] = {}
+        found = list(map(ids.get, features))
+        if None in found:
+            for index, feature in enumerate(features):
+                if found[index] is None:
+                    known = ids.get(feature)
+                    if known is None:
+                        known = ids[feature] = len(self._features)
+                        self._features.append((field, feature))
+                    found[index] = known
+        return found  # type: ignore[return-value]  # no None is left
 
-    def _name_pairs(self, tokens: tuple[str, ...], field: str) -> list[tuple[str, str]]:
-        pairs: list[tuple[str, str]] = []
+    def _name_ids(self, tokens: tuple[str, ...], field: str) -> list[int]:
+        # A feature met twice in a record sets the same bits: no need to remove repeats.
+        result: list[int] = []
         whole = "".join(tokens) if field == "family" else (tokens[0] if tokens else "")
         if whole:
-            pairs += [(field, g) for g in qgrams(whole, self._q)]
-            pairs += [(field + "_key", g) for g in qgrams(phonetic(whole), self._q)]
-        pairs += [("name_tokens", g) for token in tokens for g in qgrams(token, self._q)]
-        return [pair for pair in pairs if pair[0] in self._hashes]
+            if field in self._hashes:
+                result += self._ids(field, qgrams(whole, self._q))
+            if field + "_key" in self._hashes:
+                result += self._ids(field + "_key", qgrams(phonetic(whole), self._q))
+        if "name_tokens" in self._hashes:
+            for token in tokens:
+                result += self._ids("name_tokens", qgrams(token, self._q))
+        return result
 
     def _features_of(self, kind: int, raw: str) -> IntArray:
         found = self._by_raw[kind].get(raw)
         if found is None:
             if kind == 0:
-                pairs = self._name_pairs(family_tokens(raw), "family")
+                ids = self._name_ids(family_tokens(raw), "family")
             elif kind == 1:
-                pairs = self._name_pairs(given_tokens(raw), "given")
-            elif kind == 2:
-                pairs = [(f, v) for f, v in zip(("year", "month", "day"), birth_date_parts(raw), strict=True) if v]
-            elif kind == 3:
-                pairs = [("sex", _sex_code(raw))]
-            elif kind == 4:
-                pairs = [("country", country_code(raw))]
+                ids = self._name_ids(given_tokens(raw), "given")
             else:
-                field = EXTRA_PREFIX + self._extra[kind - 5]
-                folded = fold(raw).replace(" ", "")
-                pairs = [(field, g) for g in qgrams(folded, self._q)] if folded else []
-            found = self._by_raw[kind][raw] = self._intern([p for p in pairs if p[1] and p[0] in self._hashes])
+                if kind == 2:
+                    pairs = list(zip(("year", "month", "day"), birth_date_parts(raw), strict=True))
+                elif kind == 3:
+                    pairs = [("sex", _sex_code(raw))]
+                elif kind == 4:
+                    pairs = [("country", country_code(raw))]
+                else:
+                    field = EXTRA_PREFIX + self._extra[kind - 5]
+                    folded = fold(raw).replace(" ", "")
+                    pairs = [(field, g) for g in qgrams(folded, self._q)] if folded else []
+                ids = [self._ids(f, [v])[0] for f, v in dict.fromkeys(pairs) if v and f in self._hashes]
+            found = self._by_raw[kind][raw] = np.array(ids, dtype=np.int32)
         return found
 
     def _date(self, raw: str) -> tuple[IntArray, int]:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from egide_analytics.linkage.encoding import HARDENED, PLAIN, Encoder
+from egide_analytics.linkage.encoding import HARDENED, HARDENED_SALTED, PLAIN, Encoder, EncodingParameters
 from egide_analytics.linkage.files import EncodedFile, EncodedFileError, write_encoded
 from egide_analytics.linkage.keys import LinkageKey, LinkageKeyError
 from egide_analytics.linkage.normalise import BirthDateError, check_birth_date, country_code, fold, parse_sex
@@ -272,9 +272,18 @@ def write_new_key(path: str | Path) -> LinkageKey:
     return key
 
 
-def _summary(out: TextIO, count: int, errors: int, key: LinkageKey, plain: bool, output: Path) -> None:
-    parameters = PLAIN if plain else HARDENED
-    hardening = "AUCUN (--plain)" if plain else "équilibrage, repliement XOR, salage par l'année de naissance"
+def _parameters(plain: bool, salted: bool) -> EncodingParameters:
+    if plain and salted:
+        raise ConfigError("--plain et --salt-birth-year s'excluent : le salage est un durcissement.")
+    return PLAIN if plain else HARDENED_SALTED if salted else HARDENED
+
+
+def _summary(out: TextIO, count: int, errors: int, key: LinkageKey, parameters: EncodingParameters,
+             output: Path) -> None:  # fmt: skip
+    if parameters == PLAIN:
+        hardening = "AUCUN (--plain)"
+    else:
+        hardening = "équilibrage, repliement XOR" + (", salage par l'année de naissance" if parameters.salt else "")
     print(f"Enregistrements encodés : {count}", file=out)
     print(f"Lignes en erreur        : {errors}", file=out)
     print(f"Empreinte de la clé     : {key.fingerprint}", file=out)
@@ -312,6 +321,7 @@ def run(
     sets: Sequence[str] = (),
     config: str | None = None,
     plain: bool = False,
+    salted: bool = False,
     new_key: str | None = None,
     import_valid_rows: bool = False,
     sheet: str | None = None,
@@ -321,6 +331,7 @@ def run(
     """Encode the table at `input_path` into `output`; print the summary and every error; return the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
+        parameters = _parameters(plain, salted)
         created = write_new_key(new_key) if new_key else None
         if created is not None:
             print(f"Nouvelle clé écrite dans {new_key} (empreinte {created.fingerprint}) : transmettez-la "
@@ -350,7 +361,6 @@ def run(
         print(f"{len(prepared.errors)} erreur(s) : aucun fichier écrit (--import-valid-rows pour écrire "
               "les lignes valides).", file=err)  # fmt: skip
         return EXIT_BAD_INPUT
-    parameters = PLAIN if plain else HARDENED
     family, given, dates, sexes, countries = prepared.columns
     encodings = Encoder(key, parameters).encode_columns(family, given, dates, sexes, countries)
     encoded = EncodedFile(parameters.to_dict(), key.fingerprint, holder, year, prepared.record_ids, encodings,
@@ -362,5 +372,5 @@ def run(
         return EXIT_BAD_INPUT
     if plain:
         print("Attention : encodages NON durcis (--plain), vulnérables aux attaques par fréquences.", file=err)
-    _summary(out, len(prepared.record_ids), len({e.row for e in prepared.errors}), key, plain, target)
+    _summary(out, len(prepared.record_ids), len({e.row for e in prepared.errors}), key, parameters, target)
     return EXIT_OK

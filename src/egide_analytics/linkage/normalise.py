@@ -27,6 +27,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+# Distinct values remembered by each cache below. A register-like million records hold
+# about 500 000 distinct family and given names, each normalised by the filters then by the
+# tokens: a smaller cache thrashed and normalised every name twice (encoding 71 s, not 41 s).
+_NAMES_CACHE = 1 << 20
+
 PARTICLES = frozenset({
     "d", "l", "de", "du", "des", "la", "le", "les", "del", "della", "delle", "dello", "dei", "degli", "di",
     "da", "das", "do", "dos", "van", "von", "der", "den", "ter", "ten", "zu", "el", "al", "ben", "bin",
@@ -92,7 +97,7 @@ def fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_NAMES_CACHE)
 def family_tokens(text: str) -> tuple[str, ...]:
     """Return the tokens of a family name, particles dropped when another token remains.
 
@@ -106,13 +111,13 @@ def family_tokens(text: str) -> tuple[str, ...]:
     return kept or tokens
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_NAMES_CACHE)
 def given_tokens(text: str) -> tuple[str, ...]:
     """Return the given names' tokens in their written order (« Marie-Claire Ana » → marie, claire, ana)."""
     return tuple(fold(text).split())
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_NAMES_CACHE)
 def phonetic(token: str) -> str:
     """Return the phonetic skeleton of one folded token, where transliteration variants agree.
 
