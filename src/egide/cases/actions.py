@@ -19,6 +19,7 @@ from egide.cases.identity import (
     Identity,
     birth_index,
     birth_year_index,
+    encrypt_display_name,
     encrypt_identity,
     field_context,
     name_index,
@@ -42,6 +43,7 @@ class CaseRefusedError(Exception):
 def seal_person(person: Person, identity: Identity, notes: str, key: bytes) -> None:
     """Encrypt the identity and notes onto `person` and fill its blind indexes; bulk writers share it."""
     person.identity = encrypt_identity(identity, key, person.uid)
+    person.display_name = encrypt_display_name(identity, key, person.uid)
     person.notes = crypto.encrypt(key, notes.encode(), context=field_context(person.uid, "notes"))
     person.name_index = name_index(identity.family_name, identity.given_names, person.organisation_id)
     person.birth_index = birth_index(identity.birth_date, person.organisation_id)

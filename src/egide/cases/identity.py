@@ -129,6 +129,16 @@ def decrypt_identity(token: bytes, data_key: bytes, person_uid: uuid.UUID) -> Id
     return Identity.from_dict(json.loads(plain))
 
 
+def encrypt_display_name(identity: Identity, data_key: bytes, person_uid: uuid.UUID) -> bytes:
+    """Encrypt the name shown in lists, apart from the rest of the identity."""
+    return crypto.encrypt(data_key, identity.display_name().encode(), context=field_context(person_uid, "display_name"))
+
+
+def decrypt_display_name(token: bytes, data_key: bytes, person_uid: uuid.UUID) -> str:
+    """Return the name shown in lists; raises DecryptionError like `decrypt_identity`."""
+    return crypto.decrypt(data_key, bytes(token), context=field_context(person_uid, "display_name")).decode()
+
+
 def name_tokens(text: str) -> str:
     """Return the folded name words in alphabetical order, so that word order does not matter.
 

@@ -49,6 +49,9 @@ class Person(BaseModel):
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
     identity = models.BinaryField(_("identité (chiffrée)"))
     notes = models.BinaryField(_("notes (chiffrées)"), blank=True, default=b"")
+    # The name as lists show it, encrypted apart under the same data key: a list decrypts a
+    # few bytes per row, never the documents, address or phone; crypto-shredding destroys it too.
+    display_name = models.BinaryField(_("nom affiché (chiffré)"), blank=True, default=b"")
     name_index = models.CharField(max_length=32, db_index=True, blank=True)
     birth_index = models.CharField(max_length=32, db_index=True, blank=True)
     birth_year_index = models.CharField(max_length=32, db_index=True, blank=True)

@@ -124,7 +124,8 @@ def profile_data_of(case: Case) -> ProfileData:
     """Read the profile of a case; a case never profiled has the default (unknown) values."""
     profile = CaseProfile.objects.filter(case=case).first() or CaseProfile(case=case)
     return ProfileData(
-        exploitation_forms=tuple(case.exploitation_forms.values_list("code", flat=True)),
+        # Through the related manager, so that a prefetch made by the case page serves it.
+        exploitation_forms=tuple(f.code for f in case.exploitation_forms.all()),
         control_means=tuple(case.control_means.values_list("code", flat=True)),
         recruitment_methods=tuple(case.recruitment_methods.values_list("code", flat=True)),
         nationalities=tuple(PersonNationality.objects.filter(person_id=case.person_id).values_list("code", flat=True)),

@@ -80,7 +80,7 @@ def _anonymise(person_id: int, today: datetime.date) -> bool:
             return False
         destroy_data_key(person.data_key)
         person.identity, person.notes, person.name_index, person.birth_index = b"", b"", "", ""
-        person.birth_year_index = ""
+        person.birth_year_index, person.display_name = "", b""
         PersonNameIndex.objects.filter(person=person).delete()
         person.anonymised_at = timezone.now()
         person.save()

@@ -8,6 +8,7 @@ When the duration ends the seal applies again by itself.
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -44,11 +45,32 @@ class SealedCaseError(Exception):
 
 
 def active_break_glass(user: Any, case: Case) -> BreakGlass | None:
+    """Return the user's glass still open on the case, read once per loaded case object.
+
+    The case page asks three times (access, audit, banner); the answer is kept on this
+    instance only, which lives for one request: nothing is cached across requests.
+    """
     if not user.is_authenticated:
         return None
-    return (
-        BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).order_by("-expires_at").first()
-    )
+    cached: dict[int, BreakGlass | None] = case.__dict__.setdefault("_active_glass", {})
+    if user.pk not in cached:
+        cached[user.pk] = (
+            BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now())
+            .order_by("-expires_at")
+            .first()
+        )
+    return cached[user.pk]
+
+
+def openable_ids(user: Any, cases: Iterable[Case]) -> set[int]:
+    """Return which of these cases `user` may see in full now, in one query for the sealed ones."""
+    cases = list(cases)
+    opened = {c.pk for c in cases if opens_without_glass(user, c)}
+    sealed = [c.pk for c in cases if c.pk not in opened]
+    if sealed and user.is_authenticated:
+        glasses = BreakGlass.objects.filter(case_id__in=sealed, user=user, expires_at__gt=timezone.now())
+        opened |= set(glasses.values_list("case_id", flat=True))
+    return opened
 
 
 def opens_without_glass(user: Any, case: Case) -> bool:
@@ -123,6 +145,8 @@ def do_break_glass(case: Case, reason: str, minutes: int, *, acting_user: Any) -
             extra={"reference": case.reference, "break_glass": glass.pk, "minutes": minutes},
         )  # fmt: skip
         transaction.on_commit(lambda: _alert_supervisors(glass))
+    # This instance may have remembered « no glass » earlier in the request.
+    case.__dict__.setdefault("_active_glass", {})[acting_user.pk] = glass
     return glass
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,6 +89,8 @@ def _document_label(kind: str) -> str:
 @require_safe
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.read_case(request.user, case_id)
+    # Read once for the forms line and the profile, which both show them.
+    prefetch_related_objects([case], "exploitation_forms")
     try:
         identity, notes = selectors.identity_and_notes_of(case.person)
         identity = mask_identity(request.user, case, identity)

@@ -188,12 +188,16 @@ def access_placement_to_coordinate(user: Any, placement_id: int) -> Placement:
 
 
 def requests_of_case(case: Case) -> list[PlacementRequest]:
-    return list(
+    requests = list(
         PlacementRequest.objects.filter(referral__case=case)
         .select_related("referral__recipient")
         .prefetch_related(Prefetch("placements", queryset=Placement.objects.select_related("shelter__organisation")))
         .order_by("-requested_on", "-pk")
     )
+    for request in requests:
+        # The case is already loaded: the scope check on `referral.case` must not read it again.
+        request.referral.case = case
+    return requests
 
 
 def host_organisation_name(request: PlacementRequest) -> str:
