@@ -69,6 +69,16 @@ def test_files_without_variables_round_trip(tmp_path, suffix):
     assert read_encoded(tmp_path / f"f{suffix}").variables == [{}, {}, {}]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_rows_with_the_same_codes_are_read_as_separate_values(tmp_path, suffix):
+    same = {"status": "supported", "forms": ["SEXUAL", "BEGGING"]}
+    write_encoded(tmp_path / f"f{suffix}", encoded_file(variables=[same, dict(same), {"status": "identified"}]))
+    first, second, third = read_encoded(tmp_path / f"f{suffix}").variables
+    assert first == second and first["forms"] == ["BEGGING", "SEXUAL"] and third["status"] == "identified"
+    first["forms"].append("ORGANS")  # checked once, but each row owns its values
+    assert second["forms"] == ["BEGGING", "SEXUAL"]
+
+
 def test_the_csv_layout(tmp_path):
     write_encoded(tmp_path / "f.csv", encoded_file())
     lines = (tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()

@@ -149,6 +149,8 @@ class _Builder:
         self.tokens: dict[str, list[str]] = {}
         self.variables: list[VariableValues] = []
         self.seen: set[str] = set()
+        # Rows repeat a few combinations of codes: each distinct one is checked once.
+        self.checked: dict[tuple[tuple[str, Any], ...], VariableValues] = {}
 
     def use_columns(self, columns: list[str]) -> None:
         missing = [c for c in ("record_id", "clk") if c not in columns]
@@ -188,14 +190,17 @@ class _Builder:
         self.clks.append(clk)
         self.variables.append(self._variables(where, raw_variables))
 
-    @staticmethod
-    def _variables(where: str, raw: dict[str, Any]) -> VariableValues:
+    def _variables(self, where: str, raw: dict[str, Any]) -> VariableValues:
         if not any(value not in (None, "", []) for value in raw.values()):
             return {}
-        try:
-            return clean_variables(raw)
-        except VariableError as error:
-            raise EncodedFileError(f"{where.capitalize()}, colonne {error.variable} : {error.message}") from None
+        key = tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in raw.items())
+        cleaned = self.checked.get(key)
+        if cleaned is None:
+            try:
+                cleaned = self.checked[key] = clean_variables(raw)
+            except VariableError as error:
+                raise EncodedFileError(f"{where.capitalize()}, colonne {error.variable} : {error.message}") from None
+        return {name: list(value) if isinstance(value, list) else value for name, value in cleaned.items()}
 
     def build(self) -> EncodedFile:
         size = self.parameters.filter_bytes
