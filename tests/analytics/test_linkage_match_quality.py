@@ -27,7 +27,7 @@ def test_three_holders_over_two_years_are_linked_into_persons() -> None:
     evaluation = evaluate_link(result, sources, truth)
     assert evaluation.true_pairs == len(data.true_pairs())
     assert evaluation.precision >= 0.9
-    assert evaluation.f1 >= 0.75
+    assert evaluation.f1 >= 0.8
     assert result.clusters == np.unique(np.concatenate(result.cluster_of)).size
     # Possible duplicates are left to a person: never in one cluster.
     assert result.review_pairs
@@ -51,6 +51,6 @@ def test_the_matcher_recalls_nearly_every_true_pair_the_encodings_score_as_a_mat
     scoring_a_match = float(np.mean(np.where(partial, scores >= 0.9, scores >= 0.85)))
     # Below: the pairs the guard sends to review (a typo in a date of birth) and the blocking's misses.
     assert evaluation.recall >= 0.9 * scoring_a_match
-    # Unsalted (the default), namesakes of the short lists born in other years look closer
-    # than salted: precision 0.87 here (0.9 salted), for recall where the year is missing.
-    assert evaluation.precision >= 0.85
+    # Namesakes of the short lists are common here: a record with a partial date whose names
+    # and year many records share no longer merges (`evidence`): precision 0.95 (0.87 before).
+    assert evaluation.precision >= 0.9
