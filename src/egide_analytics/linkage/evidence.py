@@ -11,16 +11,21 @@ its evidence (`Thresholds` holds the values):
   `match_corroborated` (a swapped or misspelt name lowers the Dice, not these);
 - both have the full date and sex: `match` (different ones never merge: the exclusive token);
 - a record lacks the full date and sex (`partial`), so nothing stops a namesake:
-  - it has no birth year at all (no `keys_year`): `match_undated`, as the names alone speak;
-  - they share `keys_year`: how many records hold that value says how many namesakes
-    compete. At most `rare_key_records`: `match_partial_rare`; up to
-    `frequent_key_records`: `match_undated`; more: never merged automatically (review);
+  - when each such record of the pair has no other candidate scoring `match`, it is that
+    person or a new one: `match_partial_unique` (unless the crowd below forbids it);
+  - else, when a record has no birth year at all (no `keys_year`), the names alone speak:
+    `match_undated`;
+  - else, when they share `keys_year`: how many persons hold that value says how many
+    namesakes compete, counted as the distinct full dates and sexes among its records
+    (records would count a person seen by several holders and years many times). At most
+    `rare_key_persons`: `match_partial`; up to `frequent_key_persons`: `match_undated`;
+    more: never merged automatically (review), even a unique candidate;
   - otherwise `match_partial`;
-- both have full dates that differ but share a `keys_year` held by at most
-  `rare_key_records` records: a typo in the date of one person; merged from
-  `match_date_typo` despite the exclusive token (`overrides_exclusive`).
+- both have full dates that differ but share a `keys_year` whose records hold no other
+  date (at most `rare_key_persons` + 1: these two): a typo in the date of one person;
+  merged from `match_date_typo` despite the exclusive token (`overrides_exclusive`).
 
-Frequencies are counted over the records being linked: the blocking already groups them.
+Persons are counted over the records being linked, in a few array operations.
 When no record has the exclusive token (FEBRL has no sex), every pair needs `match`.
 """
 
@@ -47,13 +52,13 @@ class EvidenceThresholds(Protocol):
     @property
     def match_undated(self) -> float: ...
     @property
-    def match_partial_rare(self) -> float: ...
+    def match_partial_unique(self) -> float: ...
     @property
     def match_date_typo(self) -> float: ...
     @property
-    def rare_key_records(self) -> int: ...
+    def rare_key_persons(self) -> int: ...
     @property
-    def frequent_key_records(self) -> int: ...
+    def frequent_key_persons(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -64,28 +69,33 @@ class PairEvidence:
     overrides_exclusive: np.ndarray  # bool
 
 
-def value_counts(codes: np.ndarray) -> np.ndarray:
-    """Return, for each record, how many records hold its code (0 for an unknown code)."""
-    _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
-    result: np.ndarray = np.where(codes != 0, counts[inverse.reshape(-1)], 0)
+def persons_per_key(keys: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Return, for each record, how many distinct known `dates` the records of its key hold (0: unknown key)."""
+    known = (keys != 0) & (dates != 0)
+    combined = np.unique((keys[known].astype(np.uint64) << np.uint64(32)) | dates[known].astype(np.uint64))
+    key_values, persons = np.unique((combined >> np.uint64(32)).astype(np.uint32), return_counts=True)
+    if key_values.size == 0:
+        return np.zeros(keys.size, dtype=np.int64)
+    at = np.minimum(np.searchsorted(key_values, keys), key_values.size - 1)
+    result: np.ndarray = np.where((keys != 0) & (key_values[at] == keys), persons[at], 0)
     return result
 
 
 def pair_evidence(
     index_a: np.ndarray,
     index_b: np.ndarray,
+    scores: np.ndarray,
     exclusive: np.ndarray | None,
     names_year: np.ndarray | None,
     thresholds: EvidenceThresholds,
 ) -> PairEvidence:
-    """Return the score each pair (index_a, index_b) needs to merge.
+    """Return the score each pair (index_a, index_b), scoring `scores`, needs to merge.
 
     `exclusive`: the codes of the full date of birth and sex (0 unknown), None when no record
     has one; `names_year`: the codes of the names' keys with the birth year (`keys_year`).
     """
-    n_pairs = index_a.size
-    required = np.full(n_pairs, thresholds.match, dtype=np.float32)
-    overrides = np.zeros(n_pairs, dtype=bool)
+    required = np.full(index_a.size, thresholds.match, dtype=np.float32)
+    overrides = np.zeros(index_a.size, dtype=bool)
     if exclusive is None:
         return PairEvidence(required, overrides)
     ex_a, ex_b = exclusive[index_a], exclusive[index_b]
@@ -95,19 +105,36 @@ def pair_evidence(
         return PairEvidence(required, overrides)
     ny_a, ny_b = names_year[index_a], names_year[index_b]
     shares_key = (ny_a != 0) & (ny_a == ny_b)
-    holders = value_counts(names_year)[index_a]
-    corroborated = ~partial & (ex_a == ex_b) & shares_key
-    required[corroborated] = min(thresholds.match, thresholds.match_corroborated)
-    partial_key = partial & shares_key
-    required[partial_key & (holders <= thresholds.rare_key_records)] = thresholds.match_partial_rare
-    middle = (holders > thresholds.rare_key_records) & (holders <= thresholds.frequent_key_records)
-    required[partial_key & middle] = thresholds.match_undated
-    required[partial_key & (holders > thresholds.frequent_key_records)] = NEVER
-    required[partial & ((ny_a == 0) | (ny_b == 0))] = thresholds.match_undated
-    typo = ~partial & (ex_a != ex_b) & shares_key & (holders <= thresholds.rare_key_records)
+    undated = (ny_a == 0) | (ny_b == 0)
+    persons = persons_per_key(names_year, exclusive)[index_a]
+    crowded = shares_key & (persons > thresholds.rare_key_persons)
+    required[partial & (undated | crowded)] = thresholds.match_undated
+    required[partial & unique_candidates(index_a, index_b, scores, exclusive, thresholds.match)] = (
+        thresholds.match_partial_unique
+    )
+    required[partial & shares_key & (persons > thresholds.frequent_key_persons)] = NEVER
+    required[~partial & (ex_a == ex_b) & shares_key] = min(thresholds.match, thresholds.match_corroborated)
+    typo = ~partial & (ex_a != ex_b) & shares_key & (persons <= thresholds.rare_key_persons + 1)
     required[typo] = thresholds.match_date_typo
     overrides[typo] = True
     return PairEvidence(required, overrides)
+
+
+def unique_candidates(
+    index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, exclusive: np.ndarray, bar: float
+) -> np.ndarray:
+    """Tell, per pair, whether each of its records lacking the exclusive code has no other candidate scoring `bar`.
+
+    A record without a full date of birth that resembles one record only is that record's
+    person or a new one; resembling several, it could be any of them.
+    """
+    strong = scores >= bar
+    n = exclusive.size
+    candidates = np.bincount(index_a[strong], minlength=n) + np.bincount(index_b[strong], minlength=n)
+    alone_a = (exclusive[index_a] != 0) | (candidates[index_a] <= 1)
+    alone_b = (exclusive[index_b] != 0) | (candidates[index_b] <= 1)
+    result: np.ndarray = alone_a & alone_b
+    return result
 
 
 def token_column(tokens: Mapping[str, Sequence[str]], name: str | None) -> np.ndarray | None:

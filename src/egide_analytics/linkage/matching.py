@@ -33,6 +33,9 @@ from egide_analytics.linkage.evidence import pair_evidence, token_column
 EXCLUSIVE_TOKEN = "dob_sex"  # noqa: S105 (a token's name, not a secret)
 # The exact token of the names' phonetic keys and the birth year: the evidence of `evidence`.
 NAMES_YEAR_TOKEN = "keys_year"  # noqa: S105
+# Clusters merged by corroborated pairs (swapped names: Dice about 0.7) hold records less
+# alike than the review threshold; 0.65 still refuses unrelated ones (about 0.5 hardened).
+DEFAULT_COHESION = 0.65
 
 
 class EncodingsLike(Protocol):
@@ -56,42 +59,43 @@ class Thresholds:
 
     The other thresholds weigh the exact tokens a pair shares (see `evidence`, measured at a
     million records in bench/README.md): `match_corroborated` for the same full date, sex and
-    names' keys; `match_undated` when a record has no birth year, or for a partial pair whose
-    names' keys and year `frequent_key_records` records share at most (more: review only);
-    `match_partial_rare` when at most `rare_key_records` share them; `match_date_typo` for
-    full dates that differ but such rare keys agree.
+    names' keys; `match_partial_unique` for a partial pair whose partial record has no other
+    candidate scoring `match`; `match_undated` when a record has no birth year, or for a
+    partial pair whose names' keys and year more than `rare_key_persons` persons share (more
+    than `frequent_key_persons`: review only); `match_date_typo` for full dates that differ
+    when no other person shares the names' keys and year.
 
-    `cohesion` (default: `review`) is the least similarity allowed between any two records
-    of a cluster when two clusters merge; `max_cluster_size` bounds a cluster (see
-    `clustering`).
+    `cohesion` (default: the review threshold, at most `DEFAULT_COHESION`) is the least
+    similarity allowed between any two records of a cluster when two clusters merge;
+    `max_cluster_size` bounds a cluster (see `clustering`).
     """
 
-    match: float = 0.85
+    match: float = 0.82
     review: float = 0.75
     match_partial: float = 0.9
     cohesion: float | None = None
     max_cluster_size: int = 20
     match_corroborated: float = 0.6
     match_undated: float = 0.95
-    match_partial_rare: float = 0.875
+    match_partial_unique: float = 0.85
     match_date_typo: float = 0.9
-    rare_key_records: int = 2
-    frequent_key_records: int = 5
+    rare_key_persons: int = 1
+    frequent_key_persons: int = 2
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.match <= 1.0 or not 0.0 < self.match_partial <= 1.0:
             raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1 et 0 < appariement partiel ≤ 1")
-        others = (self.match_corroborated, self.match_undated, self.match_partial_rare, self.match_date_typo)
+        others = (self.match_corroborated, self.match_undated, self.match_partial_unique, self.match_date_typo)
         if not all(0.0 < value <= 1.0 for value in others):
             raise ValueError("les seuils fondés sur les jetons exacts doivent être compris entre 0 (exclu) et 1")
-        if not 1 <= self.rare_key_records <= self.frequent_key_records:
-            raise ValueError("il faut 1 ≤ enregistrements d'une clé rare ≤ enregistrements d'une clé fréquente")
+        if not 1 <= self.rare_key_persons <= self.frequent_key_persons:
+            raise ValueError("il faut 1 ≤ personnes d'une clé rare ≤ personnes d'une clé fréquente")
         if self.max_cluster_size < 2:
             raise ValueError("la taille maximale d'un groupe doit être au moins 2")
 
     @property
     def cohesion_or_review(self) -> float:
-        return self.review if self.cohesion is None else self.cohesion
+        return min(self.review, DEFAULT_COHESION) if self.cohesion is None else self.cohesion
 
 
 @dataclass
@@ -346,7 +350,7 @@ def link(
     sizes = [len(source.record_ids) for source in sources]
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
-    evidence = pair_evidence(scored.index_a, scored.index_b, exclusive, names_year, thresholds)
+    evidence = pair_evidence(scored.index_a, scored.index_b, scored.scores, exclusive, names_year, thresholds)
     order = np.argsort(-scored.scores, kind="stable")
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
