@@ -484,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     linkage.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers encodés (.csv ou .parquet), même clé")
     linkage.add_argument("-o", "--output", metavar="GROUPES.csv", help="fichier des groupes à écrire")
     linkage.add_argument(
-        "--match", type=float, default=0.85, metavar="S",
+        "--match", type=float, default=0.82, metavar="S",
         help="similarité de Dice à partir de laquelle deux enregistrements sont une personne (défaut : %(default)s)",
     )  # fmt: skip
     linkage.add_argument(

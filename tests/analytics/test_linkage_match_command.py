@@ -85,16 +85,19 @@ def test_evaluation_mode_prints_precision_recall_and_f1(holders: tuple[Path, Pat
 
 def test_review_band_pairs_are_written_and_not_merged(holders: tuple[Path, Path], tmp_path: Path) -> None:
     pairs, clusters = tmp_path / "paires.csv", tmp_path / "groupes.csv"
-    # A match threshold of 1 merges only identical filters: the variants fall in the review band.
+    # A match threshold of 1 merges only identical filters and pairs corroborated by exact
+    # tokens: Dupont / Dupond (other phonetic keys) falls in the review band.
     code = run(holders, output=clusters, match=1.0, review=0.75, review_output=pairs, out=io.StringIO(),
                err=io.StringIO())  # fmt: skip
     assert code == EXIT_OK
     with pairs.open(newline="") as handle:
         reviewed = {(row["record_id_a"], row["record_id_b"]) for row in csv.DictReader(handle)}
-    assert ("a3", "b2") in reviewed
+    assert ("a1", "b1") in reviewed
     with clusters.open(newline="") as handle:
         cluster = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
-    assert cluster["a3"] != cluster["b2"]
+    assert cluster["a1"] == cluster["a4"] != cluster["b1"]
+    # Popescu / Popescou: same date of birth, sex and phonetic names, merged from match_corroborated.
+    assert cluster["a3"] == cluster["b2"]
 
 
 def test_files_encoded_with_another_key_are_refused(tmp_path: Path) -> None:

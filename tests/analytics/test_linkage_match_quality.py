@@ -27,7 +27,7 @@ def test_three_holders_over_two_years_are_linked_into_persons() -> None:
     evaluation = evaluate_link(result, sources, truth)
     assert evaluation.true_pairs == len(data.true_pairs())
     assert evaluation.precision >= 0.9
-    assert evaluation.f1 >= 0.75
+    assert evaluation.f1 >= 0.8
     assert result.clusters == np.unique(np.concatenate(result.cluster_of)).size
     # Possible duplicates are left to a person: never in one cluster.
     assert result.review_pairs
@@ -45,12 +45,13 @@ def test_the_matcher_recalls_nearly_every_true_pair_the_encodings_score_as_a_mat
     scores = dice_pairs(
         filters.words, filters.counts, filters.words, filters.counts, true_pairs[:, 0], true_pairs[:, 1]
     )
-    # A pair where a record lacks the full date and sex merges only from match_partial (0.9).
+    # With one threshold a pair merged from 0.85, or 0.9 when a record lacks the full date and sex.
     dob_sex = encodings.tokens["dob_sex"]
     partial = np.array([not dob_sex[a] or not dob_sex[b] for a, b in true_pairs.tolist()])
     scoring_a_match = float(np.mean(np.where(partial, scores >= 0.9, scores >= 0.85)))
-    # Below: the pairs the guard sends to review (a typo in a date of birth) and the blocking's misses.
-    assert evaluation.recall >= 0.9 * scoring_a_match
-    # Unsalted (the default), namesakes of the short lists born in other years look closer
-    # than salted: precision 0.87 here (0.9 salted), for recall where the year is missing.
-    assert evaluation.precision >= 0.85
+    # The exact evidence (`evidence`: swapped names with the same date, a partial record with
+    # one candidate) recovers more pairs than the guard and the blocking lose: 0.80 here.
+    assert evaluation.recall >= scoring_a_match
+    # Namesakes of the short lists are common here: a record with a partial date whose names
+    # and year several persons share no longer merges: precision 0.93 (0.87 before).
+    assert evaluation.precision >= 0.9

@@ -87,7 +87,7 @@ def _share_a_source(first_a: int, first_b: int, following: np.ndarray, source: n
 def _cluster(
     n: int, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, match: float, cohesion: float,
     max_size: int, words: np.ndarray, counts: np.ndarray, source: np.ndarray, one_per_source: bool,
-    exclusive: np.ndarray, match_partial: float, order: np.ndarray,
+    exclusive: np.ndarray, required: np.ndarray, overrides: np.ndarray, order: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     parent = np.arange(n)
     size = np.ones(n, dtype=np.int64)
@@ -99,20 +99,20 @@ def _cluster(
     n_refused = 0
     merges = 0
     for k in order:
+        # `order` is by decreasing score: below the least requirement nothing merges.
         if scores[k] < match:
             break
+        if scores[k] < required[k]:
+            continue
         root_a = _find(parent, index_a[k])
         root_b = _find(parent, index_b[k])
         if root_a == root_b:
             continue
         code_a = cluster_code[root_a]
         code_b = cluster_code[root_b]
-        # A record without an exclusive code is not protected by the exclusion: stricter.
-        partial = exclusive[index_a[k]] == 0 or exclusive[index_b[k]] == 0
         if (
-            (partial and scores[k] < match_partial)
-            or size[root_a] + size[root_b] > max_size
-            or (code_a != 0 and code_b != 0 and code_a != code_b)
+            size[root_a] + size[root_b] > max_size
+            or (code_a != 0 and code_b != 0 and code_a != code_b and not overrides[k])
             or (one_per_source and _share_a_source(root_a, root_b, following, source))
             or (
                 (size[root_a] > 1 or size[root_b] > 1)
@@ -147,6 +147,7 @@ def cluster_pairs(
     filters: FilterSet, index_a: np.ndarray, index_b: np.ndarray, scores: np.ndarray, *,
     match: float, cohesion: float, max_cluster_size: int, source: np.ndarray | None = None,
     exclusive: np.ndarray | None = None, match_partial: float | None = None, order: np.ndarray | None = None,
+    required: np.ndarray | None = None, overrides_exclusive: np.ndarray | None = None,
 ) -> Clusters:  # fmt: skip
     """Merge the pairs scoring at least `match` into clusters over all `len(filters)` records.
 
@@ -156,17 +157,28 @@ def cluster_pairs(
     of birth and sex), a cluster never holds two records with different known codes, and a
     pair where a record has no code merges only from `match_partial` (default: `match`).
     `order`: the pairs' indices by decreasing score, when the caller has it already.
+    `required` (per pair) replaces `match` and `match_partial`: the least score that merges
+    the pair (`evidence.pair_evidence`); a pair flagged in `overrides_exclusive` may join
+    clusters with different exclusive codes.
     """
     n = len(filters)
     if n == 0:
         return Clusters(labels=np.zeros(0, dtype=np.int64), refused=np.zeros(0, dtype=np.int64), merges=0)
+    exclusive = np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32)
+    index_a, index_b = np.asarray(index_a, dtype=np.int64), np.asarray(index_b, dtype=np.int64)
+    if required is None:
+        # A record without an exclusive code is not protected by the exclusion: stricter.
+        partial = ((exclusive[index_a] == 0) | (exclusive[index_b] == 0)) & bool(exclusive.any())
+        strict = match if match_partial is None else max(match, match_partial)
+        required = np.where(partial, strict, match).astype(np.float32)
+    least = float(np.min(required)) if required.size else float(match)
     roots, refused, merges = _cluster(
-        n, np.asarray(index_a, dtype=np.int64), np.asarray(index_b, dtype=np.int64),
-        np.asarray(scores, dtype=np.float32), float(match), float(cohesion), int(max_cluster_size),
+        n, index_a, index_b, np.asarray(scores, dtype=np.float32), least, float(cohesion), int(max_cluster_size),
         filters.words, filters.counts,
         np.zeros(n, dtype=np.int64) if source is None else np.asarray(source, dtype=np.int64), source is not None,
-        np.zeros(n, dtype=np.uint32) if exclusive is None else np.asarray(exclusive, dtype=np.uint32),
-        float(match if exclusive is None or match_partial is None else max(match, match_partial)),
+        exclusive, np.ascontiguousarray(required, dtype=np.float32),
+        np.zeros(index_a.size, dtype=np.bool_) if overrides_exclusive is None
+        else np.asarray(overrides_exclusive, dtype=np.bool_),
         np.argsort(-np.asarray(scores), kind="stable") if order is None else np.asarray(order, dtype=np.int64),
     )  # fmt: skip
     return Clusters(labels=dense_labels(roots), refused=refused, merges=int(merges))

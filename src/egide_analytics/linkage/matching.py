@@ -23,13 +23,19 @@ from typing import Protocol, overload
 import numba
 import numpy as np
 
-from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of, token_codes
+from egide_analytics.linkage.blocking import BlockingConfig, blocking_keys, blocks_of
 from egide_analytics.linkage.clustering import cluster_pairs
 from egide_analytics.linkage.dice_kernel import FilterSet, _grow, _popcount64, dice_within
+from egide_analytics.linkage.evidence import pair_evidence, token_column
 
 # The exact token of the full date of birth and sex: two records with different known values
 # are two persons, however similar their names (a typo in a date goes to review instead).
 EXCLUSIVE_TOKEN = "dob_sex"  # noqa: S105 (a token's name, not a secret)
+# The exact token of the names' phonetic keys and the birth year: the evidence of `evidence`.
+NAMES_YEAR_TOKEN = "keys_year"  # noqa: S105
+# Clusters merged by corroborated pairs (swapped names: Dice about 0.7) hold records less
+# alike than the review threshold; 0.65 still refuses unrelated ones (about 0.5 hardened).
+DEFAULT_COHESION = 0.65
 
 
 class EncodingsLike(Protocol):
@@ -51,26 +57,45 @@ class Thresholds:
     another person with the same common name and birth year. When no record at all has the
     token (FEBRL has no sex), neither the exclusion nor `match_partial` applies.
 
-    `cohesion` (default: `review`) is the least similarity allowed between any two records
-    of a cluster when two clusters merge; `max_cluster_size` bounds a cluster (see
-    `clustering`).
+    The other thresholds weigh the exact tokens a pair shares (see `evidence`, measured at a
+    million records in bench/README.md): `match_corroborated` for the same full date, sex and
+    names' keys; `match_partial_unique` for a partial pair whose partial record has no other
+    candidate scoring `match`; `match_undated` when a record has no birth year, or for a
+    partial pair whose names' keys and year more than `rare_key_persons` persons share (more
+    than `frequent_key_persons`: review only); `match_date_typo` for full dates that differ
+    when no other person shares the names' keys and year.
+
+    `cohesion` (default: the review threshold, at most `DEFAULT_COHESION`) is the least
+    similarity allowed between any two records of a cluster when two clusters merge;
+    `max_cluster_size` bounds a cluster (see `clustering`).
     """
 
-    match: float = 0.85
+    match: float = 0.82
     review: float = 0.75
     match_partial: float = 0.9
     cohesion: float | None = None
     max_cluster_size: int = 20
+    match_corroborated: float = 0.6
+    match_undated: float = 0.95
+    match_partial_unique: float = 0.85
+    match_date_typo: float = 0.9
+    rare_key_persons: int = 1
+    frequent_key_persons: int = 2
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.match <= 1.0 or not 0.0 < self.match_partial <= 1.0:
             raise ValueError("les seuils doivent vérifier 0 < revue ≤ appariement ≤ 1 et 0 < appariement partiel ≤ 1")
+        others = (self.match_corroborated, self.match_undated, self.match_partial_unique, self.match_date_typo)
+        if not all(0.0 < value <= 1.0 for value in others):
+            raise ValueError("les seuils fondés sur les jetons exacts doivent être compris entre 0 (exclu) et 1")
+        if not 1 <= self.rare_key_persons <= self.frequent_key_persons:
+            raise ValueError("il faut 1 ≤ personnes d'une clé rare ≤ personnes d'une clé fréquente")
         if self.max_cluster_size < 2:
             raise ValueError("la taille maximale d'un groupe doit être au moins 2")
 
     @property
     def cohesion_or_review(self) -> float:
-        return self.review if self.cohesion is None else self.cohesion
+        return min(self.review, DEFAULT_COHESION) if self.cohesion is None else self.cohesion
 
 
 @dataclass
@@ -150,6 +175,7 @@ class ScoredPairs:
 def _compare_blocks(
     order: np.ndarray, starts: np.ndarray, sizes: np.ndarray, codes: np.ndarray, key: int,
     words: np.ndarray, counts: np.ndarray, threshold: float, max_block: int,
+    low: float, first: np.ndarray, second: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:  # fmt: skip
     n_words = words.shape[1]
     # Each block's filters are copied side by side first: the comparisons then stay in cache.
@@ -197,7 +223,12 @@ def _compare_blocks(
                 denominator = count_a + local_counts[b]
                 hits[n_hits] = b
                 hit_shared[n_hits] = shared
-                n_hits += (denominator > 0) & (2 * shared >= threshold * denominator)
+                kept = (denominator > 0) & (2 * shared >= threshold * denominator)
+                if not kept and denominator > 0 and 2 * shared >= low * denominator:
+                    # Below the threshold, kept only when both corroborating codes agree.
+                    ra, rb = order[start + a], order[start + b]
+                    kept = first[ra] != 0 and first[ra] == first[rb] and second[ra] != 0 and second[ra] == second[rb]
+                n_hits += kept
             if found + n_hits > capacity:
                 capacity = 2 * (found + n_hits)
                 out_a = _grow(out_a, capacity)
@@ -215,18 +246,31 @@ def _compare_blocks(
 
 
 def score_candidates(
-    filters: FilterSet, tokens: dict[str, list[str]], clks: np.ndarray, threshold: float, config: BlockingConfig
+    filters: FilterSet,
+    tokens: dict[str, list[str]],
+    clks: np.ndarray,
+    threshold: float,
+    config: BlockingConfig,
+    corroborated: tuple[float, np.ndarray, np.ndarray] | None = None,
 ) -> ScoredPairs:
     """Compare every candidate pair once; keep those scoring at least `threshold`.
+
+    `corroborated` (low, first, second): also keep pairs scoring at least `low` whose records
+    share a known code in both arrays (per record, 0 unknown): exact agreements that let a
+    lower score merge (`evidence`).
 
     The blocks of every key are formed first (dropping oversize blocks changes the codes
     later keys read), then the keys are compared on `config.workers` threads: the compiled
     kernel releases the GIL.
     """
     n = len(filters)
+    low, first, second = corroborated or (threshold, np.zeros(n, np.uint32), np.zeros(n, np.uint32))
+    low = min(low, threshold)
     if n * (n - 1) // 2 <= config.exhaustive_pairs:
-        scores, index_a, index_b = dice_within(filters, threshold)
-        return ScoredPairs(index_a, index_b, scores, n * (n - 1) // 2, n * (n - 1) // 2, 0)
+        scores, index_a, index_b = dice_within(filters, low)
+        keep = (scores >= threshold) | ((first[index_a] != 0) & (first[index_a] == first[index_b])
+                                        & (second[index_a] != 0) & (second[index_a] == second[index_b]))  # fmt: skip
+        return ScoredPairs(index_a[keep], index_b[keep], scores[keep], n * (n - 1) // 2, n * (n - 1) // 2, 0)
     keys = blocking_keys(tokens, clks, filters.counts, config)
     all_blocks = [blocks_of(keys.codes, key, config.max_block_size) for key in range(len(keys.names))]
     dropped = sum(blocks.dropped_blocks for blocks in all_blocks)
@@ -235,7 +279,7 @@ def score_candidates(
         blocks = all_blocks[key]
         result: tuple[np.ndarray, np.ndarray, np.ndarray, int, int] = _compare_blocks(
             blocks.order, blocks.starts, blocks.sizes, keys.codes, key, filters.words, filters.counts,
-            float(threshold), int(blocks.sizes.max()),
+            float(threshold), int(blocks.sizes.max()), float(low), first, second,
         )  # fmt: skip
         return result
 
@@ -294,21 +338,24 @@ def link(
     clks, tokens = _concatenate(sources)
     filters = FilterSet.from_packed(clks)
     timings["prepare_s"] = time.perf_counter() - started
+    exclusive = token_column(tokens, exclusive_token)
+    names_year = token_column(tokens, NAMES_YEAR_TOKEN) if exclusive is not None else None
+    corroborated = None
+    if names_year is not None and exclusive is not None:
+        corroborated = (min(thresholds.match_corroborated, thresholds.match), exclusive, names_year)
     started = time.perf_counter()
-    scored = score_candidates(filters, tokens, clks, thresholds.review, blocking)
+    scored = score_candidates(filters, tokens, clks, thresholds.review, blocking, corroborated)
     timings["block_and_compare_s"] = time.perf_counter() - started
     started = time.perf_counter()
     sizes = [len(source.record_ids) for source in sources]
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     source_of = np.repeat(np.arange(len(sources)), sizes) if deduplicated_sources else None
-    exclusive = token_codes(tokens[exclusive_token]) if exclusive_token in tokens else None
-    if exclusive is not None and not exclusive.any():
-        exclusive = None
+    evidence = pair_evidence(scored.index_a, scored.index_b, scored.scores, exclusive, names_year, thresholds)
     order = np.argsort(-scored.scores, kind="stable")
     clusters = cluster_pairs(filters, scored.index_a, scored.index_b, scored.scores, match=thresholds.match,
                              cohesion=thresholds.cohesion_or_review, max_cluster_size=thresholds.max_cluster_size,
-                             source=source_of, exclusive=exclusive,
-                             match_partial=thresholds.match_partial, order=order)  # fmt: skip
+                             source=source_of, exclusive=exclusive, order=order, required=evidence.required,
+                             overrides_exclusive=evidence.overrides_exclusive)  # fmt: skip
     labels = clusters.labels
     review = _review_pairs(scored, order, clusters.refused, labels, thresholds, offsets)
     timings["cluster_s"] = time.perf_counter() - started
@@ -318,7 +365,7 @@ def link(
         records=int(offsets[-1]),
         candidate_pairs=scored.candidate_pairs,
         comparisons=scored.comparisons,
-        matches=int(np.count_nonzero(scored.scores >= thresholds.match)),
+        matches=int(np.count_nonzero(scored.scores >= evidence.required)),
         clusters=int(labels.max()) + 1 if labels.size else 0,
         refused_merges=int(clusters.refused.size),
         dropped_blocks=scored.dropped_blocks,
@@ -334,8 +381,11 @@ def _review_pairs(
     thresholds: Thresholds,
     offsets: np.ndarray,
 ) -> ReviewPairs:
-    """Pairs in the review band not already in one cluster, plus the refused merges, best first (`order`)."""
-    wanted = scored.scores < thresholds.match
+    """Pairs from the review threshold not in one cluster, plus the refused merges, best first (`order`).
+
+    Pairs kept below the review threshold for their exact agreements and not merged are dropped.
+    """
+    wanted = scored.scores >= thresholds.review
     wanted[refused] = True
     wanted &= labels[scored.index_a] != labels[scored.index_b]
     keep = order[wanted[order]]
