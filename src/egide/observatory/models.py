@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.core.models import BaseModel
 from egide.observatory.vocabulary import Channel, Decision, RunState, SubmissionState
+from egide_analytics.linkage import Thresholds
 
-DEFAULT_MATCH_THRESHOLD = 0.85
-DEFAULT_REVIEW_THRESHOLD = 0.75
+# The library's defaults, measured at a million records (bench/README.md): one source of truth.
+DEFAULT_MATCH_THRESHOLD = Thresholds().match
+DEFAULT_REVIEW_THRESHOLD = Thresholds().review
 
 
 def _user(verbose_name: Any, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]

@@ -35,11 +35,11 @@ def test_the_demo_loads_a_year_of_submissions_and_a_run_that_finds_the_demo_pers
     for name, quality in (("associations", associations), ("all records", everyone)):
         print(f"demo linkage, {name}: precision {quality.precision:.3f}, recall {quality.recall:.3f}, "
               f"F1 {quality.f1:.3f}")  # fmt: skip
-    # Measured with the engine of this branch: associations precision 1.000, recall 0.765, F1 0.867;
-    # all records precision 1.000, recall 0.673, F1 0.804 (the misses are typo and swapped-name
-    # variants scored under the review band). Guard against regressions.
+    # Measured with thresholds by exact evidence (match 0.82): associations precision 1.000,
+    # recall 0.831, F1 0.908; all records precision 0.993, recall 0.764, F1 0.864 (the misses are
+    # swapped-name and typo variants without a full date). Guard against regressions.
     assert associations.precision >= 0.95 and associations.f1 >= 0.85
-    assert everyone.precision >= 0.95 and everyone.f1 >= 0.75
+    assert everyone.precision >= 0.95 and everyone.f1 >= 0.8
     assert everyone.records > associations.records
     _check_the_estimate_is_plausible(run)
     assert not load_demo_observatory(today=TODAY).created
