@@ -1,5 +1,7 @@
 """Pages of the annual report: the observatory's list, generation and publication; the public reports."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -103,25 +105,26 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "1":
         messages.error(request, "Cochez la case de confirmation pour publier le rapport.")
         return redirect("observatory_reports:list")
-    try:
-        do_publish_report(report, acting_user=_user(request))
-    except ReportError as error:
-        messages.error(request, str(error))
-        return redirect("observatory_reports:list")
-    messages.success(request, f"Le rapport {report.year} est publié sur la page des données ouvertes.")
-    return redirect("observatory_reports:list")
+    success = f"Le rapport {report.year} est publié sur la page des données ouvertes."
+    return _act_then_list(request, lambda: do_publish_report(report, acting_user=_user(request)), success)
 
 
 @route_policy(RELEASE)
 @require_POST
 def report_retry(request: HttpRequest, report_id: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport, pk=report_id)
+    success = f"La génération du rapport {report.year} (n° {report.pk}) est relancée."
+    return _act_then_list(request, lambda: do_retry_report(report, acting_user=_user(request)), success)
+
+
+def _act_then_list(request: HttpRequest, action: Callable[[], object], success: str) -> HttpResponse:
+    """Run the action; say in French what happened, or why it was refused; back to the list."""
     try:
-        do_retry_report(report, acting_user=_user(request))
+        action()
     except ReportError as error:
         messages.error(request, str(error))
-        return redirect("observatory_reports:list")
-    messages.success(request, f"La génération du rapport {report.year} (n° {report.pk}) est relancée.")
+    else:
+        messages.success(request, success)
     return redirect("observatory_reports:list")
 
 
