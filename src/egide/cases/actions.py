@@ -33,6 +33,7 @@ from egide.cases.vocabulary import CaseStatus, SealReason
 from egide.core import crypto
 from egide.core.audit import record_event
 from egide.core.keys import create_data_key, open_data_key
+from egide.core.numbering import next_number
 from egide.organisations.models import Organisation
 
 
@@ -67,8 +68,7 @@ def next_reference(organisation: Organisation, year: int) -> str:
     used = Case.objects.filter(organisation=organisation, reference__startswith=prefix).values_list(
         "reference", flat=True
     )
-    last = max((int(r[len(prefix) :]) for r in used if r[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{last + 1:04d}"
+    return next_number(used, prefix)
 
 
 def do_open_case(

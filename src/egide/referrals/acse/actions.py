@@ -18,6 +18,7 @@ from egide.core.audit import record_event
 from egide.core.iso import canonical_language
 from egide.core.keys import create_data_key
 from egide.core.models import Commune, Departement, Region
+from egide.core.numbering import next_number
 from egide.organisations.models import Organisation
 from egide.organisations.vocabulary import Service
 from egide.referrals.acse import policies
@@ -224,12 +225,8 @@ def _check_request(referral: Referral, data: RequestData) -> None:
 
 def _next_reference(year: int) -> str:
     prefix = f"AS-{year}-"
-    last = (
-        PlacementRequest.objects.filter(reference__startswith=prefix).order_by("-reference")
-        .values_list("reference", flat=True).first()
-    )  # fmt: skip
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    used = PlacementRequest.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    return next_number(used, prefix)
 
 
 def do_open_request(referral: Referral, data: RequestData, *, acting_user: Any) -> PlacementRequest:
