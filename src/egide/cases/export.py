@@ -18,7 +18,7 @@ from egide.cases.masking import mask_identity, masked_fields
 from egide.cases.models import Case
 from egide.core.audit import record_event
 from egide.core.crypto import DecryptionError
-from egide.core.iso import country_choices
+from egide.core.iso import country_name
 
 FORMATS = {"json": "application/json", "pdf": "application/pdf"}
 
@@ -98,9 +98,8 @@ def render_export(user: Any, case: Case, fmt: str) -> bytes:
 def _pdf(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # Imported here: loading pango is slow and only exports need it.
 
-    countries = dict(country_choices())
     html = render_to_string("cases/export_pdf.html", {
-        "data": data, "nationalities": [countries.get(c, c) for c in (data["identity"] or {}).get("nationalities", [])],
+        "data": data, "nationalities": [country_name(c) for c in (data["identity"] or {}).get("nationalities", [])],
     })  # fmt: skip
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

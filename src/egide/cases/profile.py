@@ -37,7 +37,7 @@ from egide.cases.vocabulary import (
     YesNoUnknown,
 )
 from egide.core.audit import record_event
-from egide.core.iso import canonical_language, country_choices, language_name
+from egide.core.iso import canonical_language, country_name, language_name
 from egide.core.models import Commune
 from egide.organisations.vocabulary import ExploitationForm
 
@@ -264,16 +264,15 @@ def _labels(choices: Any, codes: tuple[str, ...]) -> list[str]:
     return [str(choices(c).label) for c in codes]
 
 
-def event_place(event: CaseEvent, countries: dict[str, str]) -> str:
+def event_place(event: CaseEvent) -> str:
     if event.commune is not None:
         return f"{event.commune.name} ({event.commune.departement_id})"
-    return countries.get(event.country, event.country)
+    return country_name(event.country)
 
 
 def profile_display(case: Case) -> dict[str, Any]:
     """Return the profile with French labels, for the case page."""
     data = profile_data_of(case)
-    countries = dict(country_choices())
     events = list(case.events.select_related("commune"))
     return {
         "data": data,
@@ -284,10 +283,10 @@ def profile_display(case: Case) -> dict[str, Any]:
         if data.relationship_to_trafficker else "",
         "exploited_in_france": str(ExploitedInFrance(data.exploited_in_france).label),
         "minor_at_start": str(YesNoUnknown(data.minor_at_start).label),
-        "nationalities": [countries.get(c, c) for c in data.nationalities],
+        "nationalities": [country_name(c) for c in data.nationalities],
         "languages": [language_name(c) for c in data.languages],
         "administrative_status": str(AdministrativeStatus(data.administrative_status).label),
         "complaint_filed": str(YesNoUnknown(data.complaint_filed).label),
         "complaint_service": str(ComplaintService(data.complaint_service).label) if data.complaint_service else "",
-        "events": [(e, event_place(e, countries)) for e in events],
+        "events": [(e, event_place(e)) for e in events],
     }  # fmt: skip

@@ -69,3 +69,17 @@ def country_choices() -> list[tuple[str, str]]:
     """Countries by ISO 3166 alpha-3 code, with their French names, in French alphabetical order."""
     names = [(c.alpha_3, _french("iso3166-1").gettext(c.name)) for c in pycountry.countries]
     return sorted(names, key=lambda pair: fold(pair[1]))
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    return dict(country_choices())
+
+
+def country_name(code: str, unknown: str | None = None) -> str:
+    """Return the French name of an ISO 3166 alpha-3 code; for another code, `unknown`, else the code itself.
+
+    >>> country_name("NGA"), country_name("ZZZ"), country_name("other", "autre")
+    ('Nigeria', 'ZZZ', 'autre')
+    """
+    return _country_names().get(code, code if unknown is None else unknown)

@@ -15,7 +15,7 @@ from egide.cases.identity import Identity
 from egide.cases.models import Case, CaseProfile, PersonLanguage, PersonNationality
 from egide.cases.selectors import identity_of
 from egide.core import crypto
-from egide.core.iso import country_choices, language_name
+from egide.core.iso import country_name, language_name
 from egide.core.keys import open_data_key
 from egide.core.models import DataKey
 from egide.support.selectors import needs_of, plan_of
@@ -97,8 +97,7 @@ class _Reader:
         if name == "languages":
             return [language_name(c) for c in _codes(PersonLanguage, case)]
         if name == "nationalities":
-            countries = dict(country_choices())
-            return [countries.get(c, c) for c in _codes(PersonNationality, case)]
+            return [country_name(c) for c in _codes(PersonNationality, case)]
         if name == "sex":
             return str(case.person.get_sex_display())
         if name == "age_status":

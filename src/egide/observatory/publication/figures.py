@@ -6,12 +6,11 @@ linear programme (`egide_analytics.sdc`) on every suppressed count before anythi
 """
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from egide.core.iso import country_choices
+from egide.core.iso import country_name
 from egide.observatory.models import LinkageRun
 from egide.observatory.publication.safety import ReleaseRefusedError, require_safe
 from egide.observatory.publication.tables import Cell, PublishedTable
@@ -72,17 +71,12 @@ def require_computed_safe(computed: Computed) -> None:
     require_safe(computed.tables, computed.rules, computed.lp_problems)
 
 
-@functools.cache
-def _country_names() -> dict[str, str]:
-    return dict(country_choices())
-
-
 def _code_and_label(axis: Axis, index: int | None) -> tuple[str, str]:
     """The code and French label of a position; nationalities by their French country names, not ISO codes."""
     if index is None:
         return TOTAL, TOTAL_LABEL
     code, label = axis.codes[index], axis.labels[index]
-    return (code, _country_names().get(code, label)) if axis.variable == "nationality" else (code, label)
+    return (code, country_name(code, label)) if axis.variable == "nationality" else (code, label)
 
 
 def _cells(table: SafeTable) -> list[Cell]:

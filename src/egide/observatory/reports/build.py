@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from egide.core.iso import country_choices
+from egide.core.iso import country_name
 from egide.observatory.models import LinkageRun
 from egide.observatory.reports.figures import FIGURES_VERSION, Cell, Figures, make_table
 from egide.observatory.reports.models import AnnualReport
@@ -106,9 +106,8 @@ def figures_from_statistics(
     tables: dict[str, Any] = {}
     for variable in PERSON_TABLES:
         tables[variable] = safe_table(statistics.table(f"{PERSONS}.{variable}"), variable)
-    countries = dict(country_choices())
     for row in tables["nationality"]["rows"]:
-        row["label"] = countries.get(row["code"], row["label"])
+        row["label"] = country_name(row["code"], row["label"])
     for variable in DECLARED_TABLES:
         name = f"declared_{variable}"
         tables[name] = safe_table(statistics.table(f"{DECLARED}.{variable}"), name)
